@@ -1,0 +1,118 @@
+"""Errors that carry what was wrong, where, and how to fix it.
+
+Every layer validates its input once, at its boundary, and raises an
+:class:`InputError` (a ``ValueError``) naming the file, row, line or field. The
+CLI prints :meth:`InputError.one_line` and exits with status 2; the API answers
+422 with :meth:`InputError.to_problem` (RFC 9457).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+
+class InputError(ValueError):
+    """Bad input, with its location and a hint."""
+
+    title = "Invalid input"
+    type_slug = "invalid-input"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        file: str | None = None,
+        row: int | None = None,
+        line: int | None = None,
+        value: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.line = line
+        self.value = value
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        """Where the problem is, as ``file, row 3, line 7, field 'x'``."""
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    def one_line(self) -> str:
+        """The whole error on one line, as the CLI prints it."""
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+    def to_problem(self, status: int = 422) -> dict[str, Any]:
+        """An RFC 9457 problem document."""
+        problem: dict[str, Any] = {
+            "type": f"https://rltcare.org/problems/{self.type_slug}",
+            "title": self.title,
+            "status": status,
+            "detail": self.message,
+        }
+        for key in ("field", "file", "row", "line", "hint"):
+            if getattr(self, key) is not None:
+                problem[key] = getattr(self, key)
+        if self.value is not None:
+            problem["value"] = str(self.value)
+        return problem
+
+
+class UnitError(InputError):
+    """A quantity with a missing, unknown or mismatched unit."""
+
+    title = "Invalid quantity"
+    type_slug = "invalid-quantity"
+
+
+class CatalogError(InputError):
+    """A catalog data file that is missing, malformed or inconsistent."""
+
+    title = "Invalid catalog data"
+    type_slug = "invalid-catalog"
+
+
+class UnknownNameError(InputError):
+    """A name (nuclide, product, jurisdiction, ...) that the catalog does not hold."""
+
+    title = "Unknown name"
+    type_slug = "unknown-name"
+
+    def __init__(self, kind: str, name: str, known: Iterable[str], **kwargs: Any) -> None:
+        known = sorted(set(known))
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        if not close:
+            lowered = {k.lower(): k for k in known}
+            close = [lowered[k] for k in difflib.get_close_matches(name.lower(), lowered, n=3)]
+        hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
+        kwargs.setdefault("hint", hint)
+        super().__init__(f"unknown {kind} '{name}'", value=name, **kwargs)
+        self.suggestions = close
+
+
+class NotAchievableError(InputError):
+    """A goal that cannot be met within the limits of the model (e.g. never dischargeable)."""
+
+    title = "Not achievable"
+    type_slug = "not-achievable"

@@ -1,0 +1,1 @@
+"""Radiation-safety engines: decay, dose rate, release, restrictions, waste. Pure: no I/O."""

@@ -1,0 +1,1 @@
+"""The real-world-data registry (SQLAlchemy). Never imports web or cli."""

@@ -1,0 +1,25 @@
+"""The database engine, made from settings; SQLite by default, PostgreSQL for many centres."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+
+from rltcare.settings import Settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    """An engine for the configured database; the SQLite file's folder is created if missing."""
+    url = settings.effective_database_url
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,73 @@
+"""``create_app(settings)``: the FastAPI application, its error handling and its routers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from rltcare import __version__
+from rltcare.errors import InputError
+from rltcare.registry.db import make_engine
+from rltcare.settings import Settings
+from rltcare.web.routes import ROUTERS
+from rltcare.web.templating import render
+
+STATIC = Path(__file__).parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PROBLEM = "application/problem+json"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="rltcare",
+        version=__version__,
+        summary="Radioligand therapy: radiation safety, capacity, planning and outcomes.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    with app.state.engine.connect():  # creates the embedded SQLite file on first start
+        pass
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        """Plotly's JavaScript from the installed package: pages work offline, no CDN."""
+        return FileResponse(PLOTLY_JS, media_type="text/javascript")
+
+    @app.exception_handler(InputError)
+    async def _input_error(request: Request, exc: InputError):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(exc.to_problem(), status_code=422, media_type=PROBLEM)
+        return render(request, "error.html", {"error": exc}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": None, "message": "invalid request"}
+        problem = {
+            "type": "https://rltcare.org/problems/invalid-input",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": f"{first['field']}: {first['message']}"
+            if first["field"]
+            else first["message"],
+            "errors": errors,
+        }
+        return JSONResponse(problem, status_code=422, media_type=PROBLEM)
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

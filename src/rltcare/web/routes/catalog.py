@@ -1,0 +1,36 @@
+"""Catalog: ``GET /api/v1/catalog/{kind}``, ``GET /api/v1/catalog/record/{key}`` and pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from rltcare.catalog.views import describe, list_records
+from rltcare.web.deps import CatalogDep
+from rltcare.web.templating import render
+
+api = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
+pages = APIRouter(include_in_schema=False)
+
+
+@api.get("/record/{key}", operation_id="catalog_record")
+def record(key: str, catalog: CatalogDep) -> dict[str, Any]:
+    """Every field of one record (nuclide, product id, jurisdiction id or table name)."""
+    return describe(catalog, key)
+
+
+@api.get("/{kind}", operation_id="catalog_list")
+def listing(kind: str, catalog: CatalogDep) -> list[dict[str, str]]:
+    """Records of one kind: ``all``, ``nuclides``, ``radiopharmaceuticals``, ``jurisdictions``, ``tables``."""
+    return list_records(catalog, kind)
+
+
+@pages.get("/catalog")
+def catalog_page(request: Request, catalog: CatalogDep):
+    return render(request, "catalog.html", {"rows": list_records(catalog), "catalog": catalog})
+
+
+@pages.get("/catalog/{key}")
+def record_page(request: Request, key: str, catalog: CatalogDep):
+    return render(request, "catalog_record.html", {"record": describe(catalog, key)})

@@ -240,9 +240,13 @@ def parse_timestamp(
 
 def _pydantic(dimension: str, default_unit: str, **kw):
     def validate(value):
-        if isinstance(value, str | int | float):
+        if not isinstance(value, str | int | float):
+            return value
+        try:
             return parse_quantity(value, dimension, default_unit=default_unit, **kw)
-        return value
+        except UnitError as exc:
+            exc.field = None  # pydantic reports the field's location itself
+            raise
 
     return BeforeValidator(validate)
 

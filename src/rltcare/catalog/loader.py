@@ -282,7 +282,7 @@ class _Builder:
             where = f"{prefix} '{key}'" if key else prefix
             field_name = _field_path(tuple(error["loc"]))
             raise CatalogError(
-                f"{where}: {error['msg']}",
+                f"{where}: {error['msg'].removeprefix('Value error, ')}",
                 file=str(path),
                 row=row,
                 line=line,

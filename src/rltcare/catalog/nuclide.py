@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 
 from rltcare.catalog.record import Record
 from rltcare.errors import InputError
@@ -43,7 +43,10 @@ class Nuclide(Record):
     """A radionuclide the platform knows. Decay data come from ``radioactivedecay``."""
 
     name: str
-    half_life: Duration = Field(description="Half-life in hours (text with a unit is accepted).")
+    half_life_h: Duration = Field(
+        validation_alias=AliasChoices("half_life", "half_life_h"),
+        description="Half-life in hours; data files write `half_life` with a unit.",
+    )
     role: Literal["therapy", "imaging", "impurity", "progeny"]
     decay_data: str = "radioactivedecay icrp107_ame2020_nubase2020"
     notes: str = ""

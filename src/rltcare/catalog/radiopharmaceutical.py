@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rltcare.catalog.nuclide import parse_nuclide
 from rltcare.catalog.record import Record
 from rltcare.units import Activity, Duration
+
+
+def _quantity(name: str, unit: str, default=None, **kw):
+    """A field named with its unit in Python (``x_h``) and written ``x = "6 h"`` in data files."""
+    return Field(default, validation_alias=AliasChoices(name, f"{name}_{unit}"), **kw)
 
 
 class RetentionComponent(BaseModel):
@@ -26,13 +31,13 @@ class RetentionComponent(BaseModel):
 
     fraction: float = Field(gt=0, le=1)
     fraction_sd: float = Field(default=0.0, ge=0, le=0.5)
-    effective_half_life: Duration | None = None
-    biological_half_life: Duration | None = None
+    effective_half_life_h: Duration | None = _quantity("effective_half_life", "h")
+    biological_half_life_h: Duration | None = _quantity("biological_half_life", "h")
     half_life_cv: float = Field(default=0.0, ge=0, le=2)
 
     @model_validator(mode="after")
     def _one_half_life(self) -> RetentionComponent:
-        if self.effective_half_life is not None and self.biological_half_life is not None:
+        if self.effective_half_life_h is not None and self.biological_half_life_h is not None:
             raise ValueError("give effective_half_life or biological_half_life, not both")
         return self
 
@@ -62,11 +67,17 @@ class Radiopharmaceutical(Record):
     nuclide: str
     indications: list[str] = Field(min_length=1)
     administration: Literal["intravenous", "oral", "intra-arterial"]
-    typical_activity: Activity
-    activity_range: tuple[Activity, Activity] | None = None
+    typical_activity_mbq: Activity = _quantity("typical_activity", "mbq", ...)
+    activity_range_mbq: tuple[Activity, Activity] | None = Field(
+        None, validation_alias=AliasChoices("activity_range", "activity_range_mbq")
+    )
     cycles: int = Field(ge=1, le=20)
-    interval: Duration | None = None
-    shelf_life: Duration = Field(description="Usable time from calibration.")
+    interval_h: Duration | None = _quantity(
+        "interval", "h", description="Planned time between cycles."
+    )
+    shelf_life_h: Duration = _quantity(
+        "shelf_life", "h", ..., description="Usable time from calibration."
+    )
     production: Literal[
         "carrier-added", "no-carrier-added", "generator", "cyclotron", "reactor", "mixed"
     ]

@@ -8,7 +8,7 @@ import typer
 
 from rltcare import __version__
 from rltcare.cli import catalog as catalog_commands
-from rltcare.cli import serve as serve_commands
+from rltcare.cli import decay, dose_rate, release, serve, waste
 from rltcare.errors import InputError
 
 app = typer.Typer(
@@ -35,8 +35,10 @@ def _root(
     """rltcare: radioligand therapy planning, radiation safety and outcomes."""
 
 
+# Each module owns its commands: decay and order; dose-rate; release and restrictions; waste.
+for module in (decay, dose_rate, release, waste, serve):
+    module.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
-serve_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,10 +22,10 @@ LN2 = np.log(2.0)
 
 def effective_half_life_h(component: RetentionComponent, physical_half_life_h: float) -> float:
     """The component's effective half-life in hours."""
-    if component.effective_half_life is not None:
-        return float(min(component.effective_half_life, physical_half_life_h))
-    if component.biological_half_life is not None:
-        tb = component.biological_half_life
+    if component.effective_half_life_h is not None:
+        return float(min(component.effective_half_life_h, physical_half_life_h))
+    if component.biological_half_life_h is not None:
+        tb = component.biological_half_life_h
         return float(physical_half_life_h * tb / (physical_half_life_h + tb))
     return float(physical_half_life_h)
 

@@ -1,9 +1,7 @@
 """Every router of the application, in navigation order."""
 
-from rltcare.web.routes import catalog, home
+from rltcare.web.routes import catalog, decay, dose_rate, home, release, waste
 
-ROUTERS = [
-    home.router,
-    catalog.api,
-    catalog.pages,
-]
+ROUTERS = [home.router]
+for module in (decay, dose_rate, release, waste, catalog):
+    ROUTERS += [module.api, module.pages]

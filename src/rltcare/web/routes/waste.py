@@ -1,0 +1,8 @@
+"""API and pages for waste (filled in by its capability)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+api = APIRouter(prefix="/api/v1", tags=["waste"])
+pages = APIRouter(include_in_schema=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
 
 from rltcare.settings import Settings
 
@@ -23,3 +24,10 @@ def make_engine(settings: Settings) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose flushes append to the audit trail (see :mod:`rltcare.registry.audit`)."""
+    from rltcare.registry import audit  # noqa: F401  (installs the flush listener)
+
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,241 @@
+"""The audit trail: an append-only, hash-chained log of every insert, update and delete.
+
+Each entry holds who, when, the table, the row id and the row's values before and
+after, as canonical JSON. Its ``hash`` is SHA-256 over the previous entry's hash and
+the entry's own canonical JSON, so changing, removing or inserting an entry breaks
+the chain after it. :func:`verify` re-computes the chain and also compares every
+live row with the values its last entry recorded, which reveals a row changed,
+added or deleted behind the application's back (e.g. with raw SQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, Integer, String, Text, event, func, insert, inspect, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from rltcare.registry.models import Base, UTCDateTime, Versioned
+
+GENESIS = "0" * 64
+_LOCK_KEY = 7_314_159  # PostgreSQL advisory lock that serialises appends to the chain
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(10))
+    table_name: Mapped[str] = mapped_column(String(60), index=True)
+    row_id: Mapped[int] = mapped_column(Integer)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def canonical(data: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, dates as ISO 8601 (UTC for timestamps)."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+    )
+
+
+def audited_columns(table) -> list:
+    return [c for c in table.columns if c.info.get("audit", True)]
+
+
+def _typed(column, value: Any) -> Any:
+    """A column value in the form both back ends give back (REAL vs int, naive UTC)."""
+    if value is None:
+        return None
+    python_type = column.type.python_type
+    if python_type is float:
+        return float(value)
+    if python_type is bool:
+        return bool(value)
+    if python_type is dt.datetime and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def snapshot(table, values: dict[str, Any]) -> str:
+    """Canonical JSON of a row's audited columns."""
+    return canonical({c.name: _typed(c, values.get(c.name)) for c in audited_columns(table)})
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    body = {
+        k: entry[k] for k in ("at", "actor", "action", "table_name", "row_id", "before", "after")
+    }
+    return hashlib.sha256((prev_hash + canonical(body)).encode()).hexdigest()
+
+
+def _last_hash(connection: Connection) -> str:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    last = connection.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar()
+    return last or GENESIS
+
+
+def append(
+    connection: Connection,
+    actor: str,
+    changes: Iterable[tuple[str, str, int, str | None, str | None]],
+) -> int:
+    """Append entries ``(action, table, row_id, before, after)`` to the chain; returns how many."""
+    at = dt.datetime.now(dt.UTC)
+    stamp = at.isoformat()
+    prev = _last_hash(connection)
+    rows = []
+    for action, table_name, row_id, before, after in changes:
+        entry = {
+            "at": stamp,
+            "actor": actor,
+            "action": action,
+            "table_name": table_name,
+            "row_id": row_id,
+            "before": before,
+            "after": after,
+        }
+        entry["prev_hash"] = prev
+        entry["hash"] = prev = entry_hash(prev, entry)
+        entry["at"] = at
+        rows.append(entry)
+    for start in range(0, len(rows), 20_000):
+        connection.execute(insert(AuditEntry), rows[start : start + 20_000])
+    return len(rows)
+
+
+def _column_values(obj: Versioned, *, before: bool) -> dict[str, Any]:
+    state = inspect(obj)
+    values = {}
+    for column in obj.__table__.columns:
+        attr = state.mapper.get_property_by_column(column)
+        history = state.attrs[attr.key].history
+        if before and history.deleted:
+            values[column.name] = history.deleted[0]
+        elif before and not history.unchanged and history.added:
+            values[column.name] = None
+        else:
+            values[column.name] = getattr(obj, attr.key)
+    return values
+
+
+def _flush_changes(session: Session) -> list[tuple[str, str, int, str | None, str | None]]:
+    changes = []
+    for obj in session.new:
+        if isinstance(obj, Versioned):
+            after = snapshot(obj.__table__, _column_values(obj, before=False))
+            changes.append(("insert", obj.__tablename__, obj.id, None, after))
+    for obj in session.dirty:
+        if isinstance(obj, Versioned) and session.is_modified(obj, include_collections=False):
+            table = obj.__table__
+            old = _column_values(obj, before=True)
+            old["version"] = obj.version - 1  # the mapper bumps it without history
+            before = snapshot(table, old)
+            after = snapshot(table, _column_values(obj, before=False))
+            if before != after:
+                changes.append(("update", obj.__tablename__, obj.id, before, after))
+    for obj in session.deleted:
+        if isinstance(obj, Versioned):
+            before = snapshot(obj.__table__, _column_values(obj, before=False))
+            changes.append(("delete", obj.__tablename__, obj.id, before, None))
+    return changes
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, _context) -> None:
+    """Every ORM flush of a registry row appends its changes, in the same transaction."""
+    changes = _flush_changes(session)
+    if not changes:
+        return
+    actor = session.info.get("actor")
+    if not actor:
+        raise RuntimeError("registry writes need an actor: use rltcare.registry.service")
+    append(session.connection(), actor, changes)
+
+
+@dataclass
+class Verification:
+    """What :func:`verify` found: ``ok`` when the chain and every audited row are intact."""
+
+    entries: int = 0
+    rows: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _digest(text_: str) -> int:
+    return int.from_bytes(hashlib.sha256(text_.encode()).digest()[:8], "little") | 1
+
+
+def verify(connection: Connection, tables: Sequence | None = None, limit: int = 20) -> Verification:
+    """Re-compute the hash chain, then compare each audited table with its last entries."""
+    result = Verification()
+    prev = GENESIS
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=20_000)
+    for row in connection.execute(query).mappings():
+        result.entries += 1
+        entry = dict(row, at=row["at"].isoformat())
+        if row["prev_hash"] != prev or entry_hash(prev, entry) != row["hash"]:
+            result.problems.append(f"audit entry {row['id']} does not match the chain")
+            if len(result.problems) >= limit:
+                return result
+        prev = row["hash"]
+    for table in tables if tables is not None else audited_tables():
+        _verify_table(connection, table, result, limit)
+    return result
+
+
+def audited_tables() -> list:
+    return [m.local_table for m in Base.registry.mappers if issubclass(m.class_, Versioned)]
+
+
+def _verify_table(connection: Connection, table, result: Verification, limit: int) -> None:
+    top = max(
+        connection.execute(select(func.max(table.c.id))).scalar() or 0,
+        connection.execute(
+            select(func.max(AuditEntry.row_id)).where(AuditEntry.table_name == table.name)
+        ).scalar()
+        or 0,
+    )
+    expected = np.zeros(top + 1, dtype=np.uint64)  # 0: no live row expected
+    entries = select(AuditEntry.row_id, AuditEntry.after).where(AuditEntry.table_name == table.name)
+    for row_id, after in connection.execute(entries.order_by(AuditEntry.id)):
+        expected[row_id] = 0 if after is None else _digest(after)
+    seen = np.zeros(top + 1, dtype=bool)
+    for row in connection.execute(select(table).execution_options(yield_per=20_000)).mappings():
+        result.rows += 1
+        seen[row["id"]] = True
+        if expected[row["id"]] != _digest(snapshot(table, row)):
+            reason = (
+                "has no audit entry"
+                if expected[row["id"]] == 0
+                else "differs from its last audit entry"
+            )
+            result.problems.append(f"{table.name} row {row['id']} {reason}")
+        if len(result.problems) >= limit:
+            return
+    for row_id in np.flatnonzero((expected != 0) & ~seen)[: max(0, limit - len(result.problems))]:
+        result.problems.append(f"{table.name} row {row_id} was deleted without an audit entry")

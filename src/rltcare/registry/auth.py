@@ -1,0 +1,160 @@
+"""Accounts: argon2id passwords, bearer tokens, browser sessions and login rate limiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from rltcare.errors import InputError, UnknownNameError
+from rltcare.registry.access import ROLES, Caller
+from rltcare.registry.accounts import ApiToken, LoginFailure, Meta, User, WebSession
+from rltcare.registry.errors import AuthenticationError, RateLimitedError
+from rltcare.registry.models import Centre
+
+HASHER = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 "low memory" profile
+MIN_PASSWORD = 10
+#: At most this many failed logins per username, and per client address, in the window.
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_CLIENT = 20
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+SESSION_LIFETIME = dt.timedelta(hours=8)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def caller_for(user: User) -> Caller:
+    return Caller(
+        username=user.username,
+        role=user.role,
+        centre_ids=frozenset(user.centre_ids),
+        user_id=user.id,
+    )
+
+
+def create_user(
+    *, session: Session, actor: Caller, username: str, password: str, role: str, centres: list[str]
+) -> User:
+    """A new account; ``centres`` are centre codes (needed by centre roles)."""
+    actor.require("administrator")
+    if role not in ROLES:
+        raise UnknownNameError("role", role, ROLES, field="role")
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"a password needs at least {MIN_PASSWORD} characters", field="password")
+    if not username.strip() or len(username) > 80:
+        raise InputError("a username has 1 to 80 characters", field="username", value=username)
+    if session.scalar(select(User).where(User.username == username)):
+        raise InputError(f"user '{username}' exists already", field="username", value=username)
+    found = session.scalars(select(Centre).where(Centre.code.in_(centres))).all()
+    missing = set(centres) - {c.code for c in found}
+    if missing:
+        known = session.scalars(select(Centre.code)).all()
+        raise UnknownNameError("centre", sorted(missing)[0], known, field="centres")
+    if role.startswith("centre-") and not found:
+        raise InputError(f"a {role} needs at least one centre", field="centres")
+    user = User(username=username, password_hash=HASHER.hash(password), role=role, active=True)
+    user.centres = list(found)
+    session.info["actor"] = actor.actor
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(*, session: Session, username: str, password: str, client: str) -> User:
+    """The active user with this password; failures are counted and rate-limited."""
+    since = _now() - FAILURE_WINDOW
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
+    if (
+        session.scalar(recent.where(LoginFailure.username == username)) >= MAX_FAILURES_PER_USER
+        or session.scalar(recent.where(LoginFailure.client == client)) >= MAX_FAILURES_PER_CLIENT
+    ):
+        raise RateLimitedError(
+            "too many failed logins", hint=f"wait {FAILURE_WINDOW.seconds // 60} minutes"
+        )
+    user = session.scalar(select(User).where(User.username == username, User.active))
+    try:
+        if user is None:
+            HASHER.hash(password)  # same work whether or not the account exists
+            raise VerificationError
+        HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        session.add(LoginFailure(username=username[:80], client=client[:64], at=_now()))
+        session.commit()
+        raise AuthenticationError("wrong username or password") from None
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    session.commit()
+    return user
+
+
+def issue_token(*, session: Session, user: User, name: str = "api") -> str:
+    """A new bearer token for ``user``; only its SHA-256 is kept, so show it now."""
+    token = "rlt_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(user_id=user.id, name=name, token_sha256=_sha256(token), created_at=_now())
+    )
+    session.commit()
+    return token
+
+
+def caller_from_token(*, session: Session, token: str) -> Caller:
+    found = session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_sha256 == _sha256(token), ~ApiToken.revoked, User.active)
+    )
+    if found is None:
+        raise AuthenticationError("unknown or revoked token")
+    return caller_for(found)
+
+
+def start_session(*, session: Session, user: User) -> str:
+    """A browser session: returns the cookie value; the CSRF token is kept with it."""
+    key = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            user_id=user.id,
+            key_sha256=_sha256(key),
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=_now() + SESSION_LIFETIME,
+        )
+    )
+    session.commit()
+    return key
+
+
+def session_caller(*, session: Session, key: str) -> tuple[Caller, str]:
+    """The caller and the CSRF token of a live browser session."""
+    row = session.execute(
+        select(User, WebSession.csrf_token)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.key_sha256 == _sha256(key), WebSession.expires_at > _now(), User.active)
+    ).first()
+    if row is None:
+        raise AuthenticationError("your session has ended; sign in again")
+    return caller_for(row[0]), row[1]
+
+
+def end_session(*, session: Session, key: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.key_sha256 == _sha256(key)))
+    session.commit()
+
+
+def deployment_secret(*, session: Session) -> str:
+    """The key for analysts' pseudonyms, made once per registry."""
+    row = session.get(Meta, "analyst_key")
+    if row is None:
+        row = Meta(key="analyst_key", value=secrets.token_hex(32))
+        session.add(row)
+        session.commit()
+    return row.value

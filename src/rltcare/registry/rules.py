@@ -32,7 +32,9 @@ def check_date(value: dt.date, field: str) -> dt.date:
     if day > today() + dt.timedelta(days=1):  # one day of slack for time zones
         raise InputError(f"{field} {value} is in the future", field=field, value=value)
     if day.year < EARLIEST_DATE_YEAR:
-        raise InputError(f"{field} {value} is before {EARLIEST_DATE_YEAR}", field=field, value=value)
+        raise InputError(
+            f"{field} {value} is before {EARLIEST_DATE_YEAR}", field=field, value=value
+        )
     return value
 
 

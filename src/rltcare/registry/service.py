@@ -257,4 +257,3 @@ def timeline(*, session: Session, caller: Caller, patient_id: int) -> dict[str, 
         out[model.__tablename__] = [present(session, caller, row) for row in rows]
     out["centre"] = session.get(Centre, patient.centre_id)
     return out
-

@@ -46,9 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(InputError)
     async def _input_error(request: Request, exc: InputError):
+        status = getattr(exc, "status", 422)  # e.g. 404, 409 for registry errors
         if request.url.path.startswith("/api/"):
-            return JSONResponse(exc.to_problem(), status_code=422, media_type=PROBLEM)
-        return render(request, "error.html", {"error": exc}, status_code=422)
+            return JSONResponse(exc.to_problem(status), status_code=status, media_type=PROBLEM)
+        return render(request, "error.html", {"error": exc}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):

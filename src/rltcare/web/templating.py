@@ -27,6 +27,7 @@ NAV: list[tuple[str, str]] = [
     ("/restrictions", "Restrictions"),
     ("/waste", "Waste"),
     ("/catalog", "Catalog"),
+    ("/registry", "Registry"),
 ]
 templates.env.globals["nav"] = NAV
 

@@ -1,0 +1,274 @@
+"""The registry API, ``/api/v1/registry/...``: CRUD per table, timeline, import, export, audit.
+
+Routes are thin: they parse, call :mod:`rltcare.registry.service` (which scopes
+every query to the caller's centres) and return a declared response model. A row
+outside the caller's centres answers 404; a stale ``version`` answers 409.
+"""
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from rltcare.registry import auth, service
+from rltcare.registry.audit import AuditEntry, verify
+from rltcare.registry.exporters import export_frames
+from rltcare.registry.importers import import_tables, read_upload
+from rltcare.registry.importers.reader import MAX_BYTES
+from rltcare.registry.models import CLINICAL
+from rltcare.registry.schema import SCHEMAS
+from rltcare.web.registry_deps import CallerDep, SessionDep, client_address
+from rltcare.web.routes.registry_pages import pages
+
+api = APIRouter(prefix="/api/v1/registry", tags=["registry"])
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+__all__ = ["api", "pages"]
+
+
+class TokenRequest(BaseModel):
+    username: str = Field(max_length=80)
+    password: str = Field(max_length=200)
+    name: str = Field("api", max_length=80)
+
+
+class TokenResponse(BaseModel):
+    token: str
+    username: str
+    role: str
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    centre_ids: list[int]
+
+
+class ImportResult(BaseModel):
+    dry_run: bool
+    rows: dict[str, int]
+    total: int
+
+
+class AuditRow(BaseModel):
+    id: int
+    at: Any
+    actor: str
+    action: str
+    table_name: str
+    row_id: int
+    before: str | None
+    after: str | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    data: list[AuditRow]
+    count: int
+
+
+class AuditCheck(BaseModel):
+    ok: bool
+    entries: int
+    rows: int
+    problems: list[str]
+
+
+class Timeline(BaseModel):
+    patient: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+
+
+@api.post("/token", operation_id="registry_token", response_model=TokenResponse)
+def token(body: TokenRequest, session: SessionDep, request: Request) -> TokenResponse:
+    """Exchange a username and password for a bearer token (failed logins are rate-limited)."""
+    user = auth.authenticate(
+        session=session,
+        username=body.username,
+        password=body.password,
+        client=client_address(request),
+    )
+    return TokenResponse(
+        token=auth.issue_token(session=session, user=user, name=body.name),
+        username=user.username,
+        role=user.role,
+    )
+
+
+@api.get("/me", operation_id="registry_me", response_model=Me)
+def me(caller: CallerDep) -> Me:
+    """Who the token belongs to: role and centres."""
+    return Me(username=caller.username, role=caller.role, centre_ids=sorted(caller.centre_ids))
+
+
+def _add_table_routes(table: str) -> None:
+    s = SCHEMAS[table]
+    child = table not in ("centre", "patient")
+
+    @api.get(
+        f"/{table}",
+        operation_id=f"registry_list_{table}",
+        response_model=s.List,
+        summary=f"List {table} rows",
+    )
+    def listing(
+        session: SessionDep,
+        caller: CallerDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
+        patient_id: int | None = None,
+        centre_id: int | None = None,
+    ):
+        filters = (
+            {"patient_id": patient_id}
+            if child
+            else {"centre_id": centre_id}
+            if table == "patient"
+            else {}
+        )
+        rows, count = service.list_rows(
+            session=session, caller=caller, table=table, filters=filters, offset=offset, limit=limit
+        )
+        return s.List(data=rows, count=count, offset=offset, limit=limit)
+
+    @api.get(
+        f"/{table}/{{row_id}}",
+        operation_id=f"registry_get_{table}",
+        response_model=s.Public,
+        summary=f"One {table} row",
+    )
+    def get(row_id: int, session: SessionDep, caller: CallerDep):
+        return service.get_row(session=session, caller=caller, table=table, row_id=row_id)
+
+    @api.patch(
+        f"/{table}/{{row_id}}",
+        operation_id=f"registry_update_{table}",
+        response_model=s.Public,
+        summary=f"Change a {table} row (send its version)",
+    )
+    def update(row_id: int, body: s.Update, session: SessionDep, caller: CallerDep):
+        return service.update_row(
+            session=session, caller=caller, table=table, row_id=row_id, data=body
+        )
+
+    @api.delete(
+        f"/{table}/{{row_id}}",
+        operation_id=f"registry_delete_{table}",
+        status_code=204,
+        summary=f"Delete a {table} row (send its version)",
+    )
+    def remove(
+        row_id: int, version: Annotated[int, Query(ge=1)], session: SessionDep, caller: CallerDep
+    ) -> Response:
+        service.delete_row(
+            session=session, caller=caller, table=table, row_id=row_id, version=version
+        )
+        return Response(status_code=204)
+
+    path = f"/patient/{{patient_id}}/{table}" if child else f"/{table}"
+
+    @api.post(
+        path,
+        operation_id=f"registry_create_{table}",
+        response_model=s.Public,
+        status_code=201,
+        summary=f"Add a {table} row",
+    )
+    def create(
+        body: s.Create, session: SessionDep, caller: CallerDep, patient_id: int | None = None
+    ):
+        return service.create_row(
+            session=session, caller=caller, table=table, data=body, patient_id=patient_id
+        )
+
+
+for _model in CLINICAL:
+    _add_table_routes(_model.__tablename__)
+
+
+@api.get(
+    "/patient/{patient_id}/timeline", operation_id="registry_timeline", response_model=Timeline
+)
+def timeline(patient_id: int, session: SessionDep, caller: CallerDep) -> Timeline:
+    """A patient with every row that belongs to them, by table."""
+    found = service.timeline(session=session, caller=caller, patient_id=patient_id)
+    rows = {
+        t: [r.model_dump(mode="json") for r in v]
+        for t, v in found.items()
+        if t not in ("patient", "centre")
+    }
+    return Timeline(patient=found["patient"].model_dump(mode="json"), rows=rows)
+
+
+@api.post("/import", operation_id="registry_import", response_model=ImportResult)
+async def bulk_import(
+    session: SessionDep,
+    caller: CallerDep,
+    files: Annotated[list[UploadFile], File(description="<table>.csv files or one .xlsx workbook")],
+    dry_run: Annotated[bool, Form()] = False,
+) -> ImportResult:
+    """Import files all or nothing; a rejected import answers 422 listing every problem."""
+    frames, problems = {}, []
+    for upload in files:
+        data = await upload.read(UPLOAD_LIMIT + 1)
+        found_frames, found = read_upload(
+            upload.filename or "upload.csv", data, min(MAX_BYTES, UPLOAD_LIMIT)
+        )
+        frames.update(found_frames)
+        problems += found
+    report = import_tables(
+        session=session, caller=caller, frames=frames, dry_run=dry_run, problems=problems
+    )
+    return ImportResult(**report.to_dict())
+
+
+@api.get(
+    "/export/{table}.csv", operation_id="registry_export_csv", response_class=StreamingResponse
+)
+def export_csv(table: str, session: SessionDep, caller: CallerDep) -> StreamingResponse:
+    """One table as CSV in the import template's shape, scoped to the caller's centres."""
+    service.model_for(table)
+    frame = export_frames(session=session, caller=caller)[table]
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return StreamingResponse(
+        iter([buffer.getvalue()]),
+        media_type="text/csv",
+        headers={"content-disposition": f'attachment; filename="{table}.csv"'},
+    )
+
+
+@api.get("/audit", operation_id="registry_audit", response_model=AuditPage)
+def audit_log(
+    session: SessionDep,
+    caller: CallerDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    table_name: str | None = None,
+    row_id: int | None = None,
+) -> AuditPage:
+    """The audit trail, newest first (administrators and auditors)."""
+    caller.require("administrator", "auditor")
+    query = select(AuditEntry)
+    if table_name:
+        query = query.where(AuditEntry.table_name == table_name)
+    if row_id is not None:
+        query = query.where(AuditEntry.row_id == row_id)
+    count = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).all()
+    return AuditPage(
+        data=[AuditRow.model_validate(r, from_attributes=True) for r in rows], count=count
+    )
+
+
+@api.get("/audit/verify", operation_id="registry_audit_verify", response_model=AuditCheck)
+def audit_verify(session: SessionDep, caller: CallerDep) -> AuditCheck:
+    """Re-compute the hash chain and compare every row with its last audit entry."""
+    caller.require("administrator", "auditor")
+    result = verify(session.connection())
+    return AuditCheck(
+        ok=result.ok, entries=result.entries, rows=result.rows, problems=result.problems
+    )

@@ -1,0 +1,326 @@
+"""Registry pages: sign-in, my centre's patients, a patient's timeline, data entry, import, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from rltcare.errors import InputError
+from rltcare.registry import auth, service
+from rltcare.registry.audit import AuditEntry
+from rltcare.registry.errors import AuthenticationError
+from rltcare.registry.importers import ImportRejectedError, import_tables, read_upload
+from rltcare.registry.models import Centre
+from rltcare.registry.schema import SCHEMAS
+from rltcare.registry.vocab import CODES
+from rltcare.web.registry_deps import COOKIE, check_csrf, client_address, get_caller
+from rltcare.web.templating import figure_html, render, validate_form
+
+pages = APIRouter(include_in_schema=False)
+#: Tables a centre editor can add rows to from a patient's page.
+ENTRY_TABLES = (
+    "lab_result",
+    "adverse_event",
+    "treatment_cycle",
+    "imaging_assessment",
+    "performance_status",
+    "vital_status",
+)
+
+
+def _signed_in(request: Request, session):
+    """The caller, or a redirect to the sign-in page."""
+    try:
+        return get_caller(request, session), None
+    except AuthenticationError:
+        return None, RedirectResponse(f"/registry/login?next={request.url.path}", status_code=303)
+
+
+def _session(request: Request):
+    from rltcare.web.registry_deps import get_session
+
+    return get_session(request)
+
+
+@pages.get("/registry/login")
+def login_page(request: Request, next: str = "/registry"):
+    return render(request, "registry/login.html", {"next": next, "errors": {}})
+
+
+@pages.post("/registry/login")
+async def login(request: Request):
+    form = await request.form()
+    target = str(form.get("next") or "/registry")
+    if not target.startswith("/registry"):
+        target = "/registry"
+    for session in _session(request):
+        try:
+            user = auth.authenticate(
+                session=session,
+                username=str(form.get("username", "")),
+                password=str(form.get("password", "")),
+                client=client_address(request),
+            )
+        except InputError as exc:
+            return render(
+                request,
+                "registry/login.html",
+                {"next": target, "errors": {"form": exc.message}},
+                status_code=getattr(exc, "status", 422),
+            )
+        key = auth.start_session(session=session, user=user)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        key,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        max_age=int(auth.SESSION_LIFETIME.total_seconds()),
+        path="/",
+    )
+    return response
+
+
+@pages.post("/registry/logout")
+async def logout(request: Request):
+    form = await request.form()
+    for session in _session(request):
+        caller, _redirect = _signed_in(request, session)
+        if caller:
+            check_csrf(request, str(form.get("csrf", "")))
+            auth.end_session(session=session, key=request.cookies[COOKIE])
+    response = RedirectResponse("/registry/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@pages.get("/registry")
+def patient_list(request: Request, offset: int = 0, pseudonym: str = ""):
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        if caller.role == "auditor":
+            return RedirectResponse("/registry/audit", status_code=303)
+        filters = {"pseudonym": pseudonym} if pseudonym else {}
+        rows, count = service.list_rows(
+            session=session,
+            caller=caller,
+            table="patient",
+            filters=filters,
+            offset=max(offset, 0),
+            limit=50,
+        )
+        centres = dict(session.execute(select(Centre.id, Centre.code)).all())
+        return render(
+            request,
+            "registry/patients.html",
+            {
+                "caller": caller,
+                "rows": rows,
+                "count": count,
+                "offset": offset,
+                "centres": centres,
+                "pseudonym": pseudonym,
+                "csrf": getattr(request.state, "csrf", ""),
+            },
+        )
+
+
+def _psa_figure(labs: list) -> str | None:
+    markers = [r for r in labs if r.analyte in ("psa", "cga")]
+    if not markers:
+        return None
+    figure = go.Figure()
+    for analyte in sorted({r.analyte for r in markers}):
+        points = sorted((r.sampled_on, r.value) for r in markers if r.analyte == analyte)
+        figure.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                mode="lines+markers",
+                name=analyte.upper(),
+            )
+        )
+    figure.update_layout(
+        height=320,
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        yaxis_title="ng/mL",
+        yaxis_type="log",
+    )
+    return figure_html(figure)
+
+
+@pages.get("/registry/patient/{patient_id}")
+def patient_page(request: Request, patient_id: int):
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        found = service.timeline(session=session, caller=caller, patient_id=patient_id)
+        return render(
+            request,
+            "registry/patient.html",
+            {
+                "caller": caller,
+                "t": found,
+                "psa": _psa_figure(found["lab_result"]),
+                "entry_tables": ENTRY_TABLES,
+                "csrf": getattr(request.state, "csrf", ""),
+            },
+        )
+
+
+def _fields(table: str) -> list[dict[str, Any]]:
+    """Form fields of a table's Create model: name, label, kind and options."""
+    fields = []
+    for name, info in SCHEMAS[table].Create.model_fields.items():
+        column = service.model_for(table).__table__.c[name]
+        codes = CODES.get(column.info.get("codes", ""), ())
+        kind = {"date": "date", "bool": "checkbox"}.get(column.type.python_type.__name__, "text")
+        options = [("", ""), *((c, c) for c in codes)]
+        fields.append(
+            {
+                "name": name,
+                "label": info.description or name,
+                "codes": codes,
+                "options": options,
+                "type": kind,
+                "required": info.is_required(),
+            }
+        )
+    return fields
+
+
+@pages.get("/registry/patient/{patient_id}/add/{table}")
+def entry_form(request: Request, patient_id: int, table: str):
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        if table not in ENTRY_TABLES:
+            raise InputError(f"no form for '{table}'")
+        patient = service.get_row(
+            session=session, caller=caller, table="patient", row_id=patient_id
+        )
+        return render(
+            request,
+            "registry/entry.html",
+            {
+                "patient": patient,
+                "table": table,
+                "fields": _fields(table),
+                "values": {},
+                "errors": {},
+                "csrf": getattr(request.state, "csrf", ""),
+            },
+        )
+
+
+@pages.post("/registry/patient/{patient_id}/add/{table}")
+async def entry_submit(request: Request, patient_id: int, table: str):
+    form = dict(await request.form())
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        check_csrf(request, str(form.pop("csrf", "")))
+        if table not in ENTRY_TABLES:
+            raise InputError(f"no form for '{table}'")
+        patient = service.get_row(
+            session=session, caller=caller, table="patient", row_id=patient_id
+        )
+        data, errors = validate_form(SCHEMAS[table].Create, form)
+        if data is not None:
+            try:
+                service.create_row(
+                    session=session, caller=caller, table=table, data=data, patient_id=patient_id
+                )
+                return RedirectResponse(f"/registry/patient/{patient_id}", status_code=303)
+            except InputError as exc:
+                errors = {exc.field or "form": exc.message}
+        return render(
+            request,
+            "registry/entry.html",
+            {
+                "patient": patient,
+                "table": table,
+                "fields": _fields(table),
+                "values": form,
+                "errors": errors,
+                "csrf": getattr(request.state, "csrf", ""),
+            },
+            status_code=422,
+        )
+
+
+@pages.get("/registry/import")
+def import_page(request: Request):
+    for session in _session(request):
+        _caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        return render(
+            request,
+            "registry/import.html",
+            {"problems": [], "report": None, "csrf": getattr(request.state, "csrf", "")},
+        )
+
+
+@pages.post("/registry/import")
+async def import_submit(request: Request):
+    form = await request.form()
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        check_csrf(request, str(form.get("csrf", "")))
+        frames, problems = {}, []
+        for upload in form.getlist("files"):
+            if hasattr(upload, "read"):
+                found_frames, found = read_upload(
+                    upload.filename or "upload.csv",
+                    await upload.read(50 * 1024 * 1024 + 1),
+                    50 * 1024 * 1024,
+                )
+                frames.update(found_frames)
+                problems += found
+        context = {"problems": [], "report": None, "csrf": getattr(request.state, "csrf", "")}
+        try:
+            context["report"] = import_tables(
+                session=session,
+                caller=caller,
+                frames=frames,
+                dry_run=form.get("apply") != "yes",
+                problems=problems,
+            )
+        except ImportRejectedError as exc:
+            context["problems"] = exc.problems
+        return render(
+            request,
+            "registry/import.html",
+            context,
+            status_code=422 if context["problems"] else 200,
+        )
+
+
+@pages.get("/registry/audit")
+def audit_page(request: Request, offset: int = 0):
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        caller.require("administrator", "auditor")
+        rows = session.scalars(
+            select(AuditEntry).order_by(AuditEntry.id.desc()).offset(max(offset, 0)).limit(100)
+        ).all()
+        return render(
+            request,
+            "registry/audit.html",
+            {"rows": rows, "offset": offset, "csrf": getattr(request.state, "csrf", "")},
+        )

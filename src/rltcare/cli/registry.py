@@ -302,5 +302,26 @@ def template() -> None:
     typer.echo(describe_template())
 
 
+def ensure_demo(settings: Settings) -> None:
+    """On first start of the embedded database: migrate, load the demo cohort, print accounts."""
+    from rltcare.registry import migrate
+    from rltcare.registry.db import make_engine
+    from rltcare.registry.demo import DEMO_PASSWORD, load_demo
+    from rltcare.registry.models import Patient
+
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    if settings.database_url:  # a shared database is never filled with demo data
+        return
+    with _session(engine) as session:
+        if session.scalar(select(Patient.id).limit(1)) is not None:
+            return
+        typer.echo("Loading the synthetic demo cohort into the registry (first start) ...")
+        _, accounts = load_demo(session=session)
+    typer.echo(f"Registry demo accounts at /registry (password '{DEMO_PASSWORD}'):")
+    for username, role, codes in accounts:
+        typer.echo(f"  {username:<14} {role} {' '.join(codes)}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(registry_app, name="registry")

@@ -16,10 +16,12 @@ def register(app: typer.Typer) -> None:
         """Serve the web application and its JSON API (/api/v1, documented at /docs)."""
         import uvicorn
 
+        from rltcare.cli.registry import ensure_demo
         from rltcare.web.app import create_app
 
         overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         settings = Settings(**overrides)
+        ensure_demo(settings)  # embedded database: demo data and accounts on first start
         application = create_app(settings)
         typer.echo(
             f"rltcare is serving at http://{settings.host}:{settings.port}/ "

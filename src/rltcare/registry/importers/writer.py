@@ -2,47 +2,87 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
-from rltcare.registry import audit
+from rltcare.registry import audit, bulk
 from rltcare.registry.importers.links import Known
 from rltcare.registry.models import BY_TABLE, CLINICAL
 
-CHUNK = 10_000
+CHUNK = 50_000
 
 
 def _python(series: pd.Series, column) -> list[Any]:
-    """A column's values as the Python objects SQLAlchemy binds (None for empty)."""
+    """A column's values as the Python objects the database takes (None for empty)."""
     python = column.type.python_type
     if python is float:
         return [None if v is None or v != v else float(v) for v in series.tolist()]
     if python is int:
         return [None if v is None or v != v else int(v) for v in series.tolist()]
-    if python.__name__ == "date":
-        return [None if v is None or pd.isna(v) else v.date() for v in series]
-    if python.__name__ == "datetime":
-        return [None if v is None or pd.isna(v) else v.to_pydatetime() for v in series]
+    if python is dt.date:
+        if series.dtype == object:  # a column the file did not have
+            return [None] * len(series)
+        return series.to_numpy().astype("datetime64[D]").tolist()  # date objects, None for NaT
+    if python is dt.datetime:
+        if series.dtype == object:
+            return [None] * len(series)
+        naive = series.dt.tz_convert(None).to_numpy().astype("datetime64[us]").tolist()
+        return [None if v is None else v.replace(tzinfo=dt.UTC) for v in naive]
     return [None if v is None or (isinstance(v, float) and v != v) else v for v in series.tolist()]
 
 
-def _insert(connection: Connection, actor: str, table, rows: list[dict[str, Any]]) -> list[int]:
-    ids: list[int] = []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        new = [r[0] for r in connection.execute(statement, chunk)]
+_JSON_STRING = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
+
+
+def _json_text(value: Any) -> str:
+    """One value as :func:`rltcare.registry.audit.canonical` writes it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return _JSON_STRING(value.astimezone(dt.UTC).isoformat())
+    if isinstance(value, dt.date):
+        return _JSON_STRING(value.isoformat())
+    return _JSON_STRING(value)
+
+
+def _json_rows(values: dict[str, list[Any]], names: list[str]) -> list[str]:
+    """Each row's canonical JSON, assembled column by column (repeated values encoded once)."""
+    rows = None
+    for i, name in enumerate(names):
+        cache: dict[Any, str] = {}
+        encoded = np.array(
+            [cache[v] if v in cache else cache.setdefault(v, _json_text(v)) for v in values[name]],
+            dtype=object,
+        )
+        part = ("{" if i == 0 else ",") + _JSON_STRING(name) + ":"
+        rows = part + encoded if rows is None else rows + part + encoded
+    return (rows + "}").tolist()
+
+
+def _insert(connection: Connection, actor: str, table, values: dict[str, list[Any]]) -> list[int]:
+    """Insert rows with fresh ids and one audit entry each (the row as canonical JSON)."""
+    count = len(next(iter(values.values())))
+    ids = list(bulk.next_ids(connection, table.name, count))
+    values = {"id": ids, **values}
+    audited = sorted(c.name for c in audit.audited_columns(table))
+    for start in range(0, count, CHUNK):
+        part = {name: column[start : start + CHUNK] for name, column in values.items()}
+        bulk.insert_rows(connection, table.name, list(part), list(part.values()))
+        afters = _json_rows(part, audited)
         audit.append(
             connection,
             actor,
-            (
-                ("insert", table.name, i, None, audit.snapshot(table, {**r, "id": i}))
-                for i, r in zip(new, chunk, strict=True)
-            ),
+            (("insert", table.name, i, None, a) for i, a in zip(part["id"], afters, strict=True)),
         )
-        ids += new
     return ids
 
 
@@ -75,9 +115,7 @@ def write(
                 values["course_id"] = [courses[k] for k in keys]
             else:
                 values[column.name] = _python(df[column.name], column)
-        names = list(values)
-        rows = [dict(zip(names, row, strict=True)) for row in zip(*values.values(), strict=True)]
-        ids = _insert(connection, actor, table, rows)
+        ids = _insert(connection, actor, table, values)
         counts[name] = len(ids)
         if name == "centre":
             centres.update(zip(df["code"], ids, strict=True))

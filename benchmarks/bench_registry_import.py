@@ -1,0 +1,158 @@
+"""Import 100,000 patients, 500,000 cycles and 2,000,000 lab values (SQLite; PostgreSQL too).
+
+Times the registry's importer (validation of every cell and link, bulk inserts,
+one audit entry per row) against a reference in the same process: a plain
+executemany of the already-typed rows with no validation and no audit trail.
+Usage: python benchmarks/bench_registry_import.py [--scale 0.1] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, insert, text
+
+from rltcare.registry import migrate
+from rltcare.registry.access import SYSTEM
+from rltcare.registry.db import make_engine, make_sessionmaker
+from rltcare.registry.importers import import_tables
+from rltcare.registry.models import LabResult
+from rltcare.settings import Settings
+
+
+def frames(patients: int, seed: int = 1) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"B-{i:07d}" for i in range(patients)])
+    start = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, patients), unit="D")
+    days = lambda s: s.strftime("%Y-%m-%d")  # noqa: E731
+    out = {
+        "centre": pd.DataFrame(
+            {"code": ["C1", "C2", "C3", "C4", "C5"], "name": [f"Centre {i}" for i in range(1, 6)]}
+        )
+    }
+    out["patient"] = pd.DataFrame(
+        {
+            "centre": rng.choice(out["centre"]["code"], patients),
+            "pseudonym": ids,
+            "birth_year": rng.integers(1935, 1970, patients).astype(str),
+            "sex": "male",
+        }
+    )
+    out["diagnosis"] = pd.DataFrame(
+        {
+            "pseudonym": ids,
+            "cancer_type": "prostate",
+            "diagnosed_on": days(start - pd.Timedelta(days=1500)),
+        }
+    )
+    out["treatment_course"] = pd.DataFrame(
+        {
+            "pseudonym": ids,
+            "number": "1",
+            "radiopharmaceutical": "lu177-psma-617",
+            "started_on": days(start),
+        }
+    )
+    rep = np.repeat(np.arange(patients), 5)
+    k = np.tile(np.arange(5), patients)
+    when = start[rep] + pd.to_timedelta(k * 42, unit="D") + pd.Timedelta(hours=9)
+    out["treatment_cycle"] = pd.DataFrame(
+        {
+            "pseudonym": ids[rep],
+            "course": "1",
+            "number": (k + 1).astype(str),
+            "administered_at": when.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+            "administered_activity_mbq": rng.normal(7400, 100, len(rep)).round().astype(str),
+            "setting": "outpatient",
+        }
+    )
+    rep = np.repeat(np.arange(patients), 20)
+    k = np.tile(np.arange(20), patients)
+    out["lab_result"] = pd.DataFrame(
+        {
+            "pseudonym": ids[rep],
+            "analyte": np.where(k % 2, "psa", "hb"),
+            "value": np.where(k % 2, rng.lognormal(3, 1, len(rep)), rng.normal(12, 1, len(rep)))
+            .round(2)
+            .astype(str),
+            "unit": np.where(k % 2, "ng/mL", "g/dL"),
+            "sampled_on": days(start[rep] + pd.to_timedelta(k * 21, unit="D")),
+        }
+    )
+    return out
+
+
+def reference(engine, typed_labs: list[dict]) -> float:
+    """Plain executemany of typed lab rows: the floor for inserting without checks or audit."""
+    t0 = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(insert(LabResult.__table__), typed_labs)
+    return time.perf_counter() - t0
+
+
+def run(settings: Settings, data: dict[str, pd.DataFrame], label: str) -> None:
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    total = sum(len(f) for f in data.values())
+    t0 = time.perf_counter()
+    with make_sessionmaker(engine)() as session:
+        report = import_tables(session=session, caller=SYSTEM, frames=data)
+    elapsed = time.perf_counter() - t0
+    n = len(data["lab_result"])
+    labs = [
+        {
+            "patient_id": 1 + i % len(data["patient"]),
+            "analyte": "psa",
+            "value": 1.0,
+            "unit": "ng/mL",
+            "sampled_on": dt.date(2024, 1, 1),
+            "version": 1,
+        }
+        for i in range(n)
+    ]
+    ref = reference(engine, labs)
+    print(
+        f"{label}: imported {report.to_dict()['total']:,} rows ({total:,} in files) in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s"
+    )
+    print(
+        f"{label}: reference executemany of {n:,} typed lab rows, no checks, no audit: {ref:.1f} s = {n / ref:,.0f} rows/s"
+    )
+    print(f"{label}: importer rate / reference rate = {(total / elapsed) / (n / ref):.2f}")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 patients")
+    parser.add_argument("--postgres", help="PostgreSQL URL (a throw-away schema is used)")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    data = frames(int(100_000 * args.scale))
+    print({t: len(f) for t, f in data.items()})
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            run(Settings(data_dir=Path(folder)), data, "SQLite")
+    if args.postgres:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        with create_engine(args.postgres).begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            run(
+                Settings(database_url=f"{args.postgres}?options=-csearch_path%3D{schema}"),
+                data,
+                "PostgreSQL",
+            )
+        finally:
+            with create_engine(args.postgres).begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Driver-level bulk inserts: executemany on SQLite, COPY on PostgreSQL.
+
+SQLAlchemy's per-row type processing costs more than the database itself for
+millions of rows, so imports and the audit trail write plain tuples through the
+DBAPI connection of the current transaction. Values arrive as Python objects
+(``date``, aware ``datetime``, ``bool``); on SQLite they are stored in the same
+text forms SQLAlchemy uses, so the ORM reads them back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime(_SQLITE_DATETIME)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_columns(columns: list[list[Any]]) -> list[list[Any]]:
+    """Only columns holding dates or timestamps are converted; repeated values once."""
+    out = []
+    for values in columns:
+        sample = next((v for v in values if v is not None), None)
+        if isinstance(sample, dt.date):
+            cache: dict[Any, Any] = {}
+            values = [
+                cache[v] if v in cache else cache.setdefault(v, _sqlite_value(v)) for v in values
+            ]
+        out.append(values)
+    return out
+
+
+def insert_rows(
+    connection: Connection, table: str, names: Sequence[str], columns: list[list[Any]]
+) -> None:
+    """Insert ``columns`` (one list per name, equal lengths) into ``table``."""
+    if not columns or not columns[0]:
+        return
+    raw = connection.connection.driver_connection
+    quoted = ", ".join(f'"{n}"' for n in names)
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+            for row in zip(*columns, strict=True):
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(names))
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})',
+            zip(*_sqlite_columns(columns), strict=True),
+        )
+    finally:
+        cursor.close()
+
+
+def next_ids(connection: Connection, table: str, count: int) -> range:
+    """Ids for ``count`` new rows; PostgreSQL's sequence is moved past them (table locked)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+    top = connection.exec_driver_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar()
+    if connection.dialect.name == "postgresql" and count:
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top + count})"
+        )
+    return range(top + 1, top + count + 1)

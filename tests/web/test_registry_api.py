@@ -1,0 +1,142 @@
+"""Registry API and pages: tokens, conflicts over HTTP, rate limiting, CSRF, escaping."""
+
+from __future__ import annotations
+
+import re
+
+from tests.registry.factories import PASSWORD
+from tests.web.conftest import bearer
+
+
+def test_token_login_and_me(registry_app):
+    response = registry_app.post(
+        "/api/v1/registry/token", json={"username": "editor_a", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    me = registry_app.get(
+        "/api/v1/registry/me", headers={"Authorization": f"Bearer {response.json()['token']}"}
+    )
+    assert me.json()["role"] == "centre-editor"
+    assert registry_app.get("/api/v1/registry/patient").status_code == 401
+
+
+def test_stale_edit_answers_409(registry_app):
+    url = f"/api/v1/registry/patient/{registry_app.world.patient_a.id}"
+    headers = bearer(registry_app, "editor_a")
+    assert (
+        registry_app.patch(
+            url, json={"version": 1, "birth_year": 1951}, headers=headers
+        ).status_code
+        == 200
+    )
+    stale = registry_app.patch(url, json={"version": 1, "birth_year": 1952}, headers=headers)
+    assert stale.status_code == 409
+    assert stale.json()["title"] == "Edit conflict"
+
+
+def test_bad_value_answers_422_naming_the_field(registry_app):
+    url = f"/api/v1/registry/patient/{registry_app.world.patient_a.id}/lab_result"
+    body = {"analyte": "psa", "value": -1, "unit": "ng/mL", "sampled_on": "2024-01-01"}
+    response = registry_app.post(url, json=body, headers=bearer(registry_app, "editor_a"))
+    assert response.status_code == 422
+    assert "implausible" in response.text
+
+
+def test_login_is_rate_limited(registry_app):
+    for _ in range(5):
+        assert (
+            registry_app.post(
+                "/api/v1/registry/token", json={"username": "admin", "password": "wrong password"}
+            ).status_code
+            == 401
+        )
+    blocked = registry_app.post(
+        "/api/v1/registry/token", json={"username": "admin", "password": PASSWORD}
+    )
+    assert blocked.status_code == 429
+
+
+def _sign_in(client, username="editor_a"):
+    response = client.post(
+        "/registry/login",
+        data={"username": username, "password": PASSWORD, "next": "/registry"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    return client.get("/registry")
+
+
+def test_pages_list_my_patients_and_show_the_timeline(registry_app):
+    page = _sign_in(registry_app)
+    assert "PA-001" in page.text and "PB-001" not in page.text
+    patient = registry_app.get(f"/registry/patient/{registry_app.world.patient_a.id}")
+    assert (
+        patient.status_code == 200 and "Cycles" in patient.text and "plotly" in patient.text.lower()
+    )
+    assert (
+        registry_app.get(f"/registry/patient/{registry_app.world.patient_b.id}").status_code == 404
+    )
+
+
+def test_forms_need_the_csrf_token_and_escape_free_text(registry_app):
+    _sign_in(registry_app)
+    pid = registry_app.world.patient_a.id
+    form = registry_app.get(f"/registry/patient/{pid}/add/adverse_event").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    evil = "<script>alert(1)</script>"
+    data = {
+        "term": "Nausea",
+        "ctcae_version": "5.0",
+        "grade": "2",
+        "onset_on": "2024-02-01",
+        "attribution": "possible",
+        "notes": evil,
+    }
+    assert (
+        registry_app.post(
+            f"/registry/patient/{pid}/add/adverse_event", data=data, follow_redirects=False
+        ).status_code
+        == 403
+    )
+    saved = registry_app.post(
+        f"/registry/patient/{pid}/add/adverse_event",
+        data={**data, "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = registry_app.get(f"/registry/patient/{pid}").text
+    assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_form_errors_show_beside_the_field(registry_app):
+    _sign_in(registry_app)
+    pid = registry_app.world.patient_a.id
+    form = registry_app.get(f"/registry/patient/{pid}/add/lab_result").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    data = {
+        "analyte": "psa",
+        "value": "abc",
+        "unit": "ng/mL",
+        "sampled_on": "2024-02-01",
+        "csrf": csrf,
+    }
+    response = registry_app.post(f"/registry/patient/{pid}/add/lab_result", data=data)
+    assert response.status_code == 422
+    assert 'id="e-value"' in response.text
+
+
+def test_import_page_previews_problems(registry_app):
+    _sign_in(registry_app)
+    csrf = re.search(
+        r'name="csrf" value="([^"]+)"', registry_app.get("/registry/import").text
+    ).group(1)
+    csv = b"pseudonym,analyte,value,unit,sampled_on\nPA-001,psa,-1,ng/mL,2024-02-01\n"
+    response = registry_app.post(
+        "/registry/import",
+        data={"csrf": csrf, "apply": "yes"},
+        files={"files": ("lab_result.csv", csv)},
+    )
+    assert response.status_code == 422
+    assert "lab_result.csv" in response.text and "implausible" in response.text

@@ -252,9 +252,9 @@ def _markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
     """PSA (or chromogranin A) every 6 weeks: towards a nadir, then rising after progression."""
     baseline = float(rng.lognormal(np.log(80 if prostate else 300), 1.0))
     responder = rng.random() < PSMA["psa50"] if prostate else rng.random() < 0.3
-    nadir = rng.uniform(0.5, 0.98) if responder else rng.uniform(-0.6, 0.45)
+    nadir = rng.uniform(0.6, 0.98) if responder else rng.uniform(-0.6, 0.4)
     for day in np.arange(-7, until_d, 42):
-        fall = nadir * (1 - np.exp(-max(day, 0) / 30))
+        fall = nadir * (1 - np.exp(-max(day, 0) / 20))
         rise = np.exp(max(day - pfs_d, 0) / 90 * np.log(2))  # doubling every 3 months
         value = max(baseline * (1 - fall) * rise * rng.normal(1, 0.05), 0.01)
         rows["lab_result"].append(

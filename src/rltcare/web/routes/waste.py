@@ -100,28 +100,40 @@ def storage_endpoint(request: WasteRequest, catalog: CatalogDep) -> OccupancyRes
 
 
 def release_figure(result: ReleaseResult) -> go.Figure:
-    """Activity concentration against time, with the clearance level and the release date."""
-    days = np.array(result.times_h[1:]) / 24
+    """Activity concentration against time up to twice the storage time, with the clearance
+    level and the release date; the y range stops three decades below the clearance level."""
+    days = np.array(result.times_h) / 24
+    shown = days <= max(2 * result.storage_time_d, days[1])
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=days, y=result.concentration_bq_g[1:], name="total"))
+    total = np.array(result.concentration_bq_g)
+    figure.add_trace(go.Scatter(x=days[shown], y=total[shown], name="total"))
     for name, values in result.nuclides_bq_g.items():
         if max(values) > 1e-6 * result.initial_concentration_bq_g:
             figure.add_trace(
-                go.Scatter(x=days, y=values[1:], name=name, mode="lines", line={"width": 1})
+                go.Scatter(
+                    x=days[shown],
+                    y=np.array(values)[shown],
+                    name=name,
+                    mode="lines",
+                    line={"width": 1},
+                )
             )
+    floor = total[shown].min()
     if result.clearance_bq_g:
         figure.add_hline(y=result.clearance_bq_g, line_dash="dash", annotation_text="clearance")
+        floor = min(floor, result.clearance_bq_g)
     if result.storage_time_d > 0:
         figure.add_vline(
             x=result.storage_time_d,
             line_dash="dot",
-            annotation_text=f"{result.storage_time_d:.0f} d",
+            annotation_text=f"release after {result.storage_time_d:.0f} d",
         )
+    top = total[shown].max()
     figure.update_layout(
         xaxis_title="time in store (d)",
         yaxis_title="activity concentration (Bq/g)",
-        xaxis_type="log",
         yaxis_type="log",
+        yaxis_range=[np.log10(max(floor, 1e-3 * top)) - 1, np.log10(top) + 0.3],
     )
     return figure
 

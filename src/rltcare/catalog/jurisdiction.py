@@ -18,19 +18,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rltcare.catalog.nuclide import parse_nuclide
-from rltcare.catalog.record import Record
+from rltcare.catalog.record import Record, quantity_field
 from rltcare.units import Activity, Distance, Dose, DoseOrZero, DoseRate, Duration
 
 #: People a restriction protects; each dose constraint names one group.
 Group = Literal["carers", "partner", "children", "pregnant", "co_workers", "public"]
-
-
-def _quantity(name: str, unit: str, default=None, **kw):
-    """A field named with its unit in Python (``x_h``) and written ``x = "6 h"`` in data files."""
-    return Field(default, validation_alias=AliasChoices(name, f"{name}_{unit}"), **kw)
 
 
 class _Part(BaseModel):
@@ -53,10 +48,10 @@ class Exposure(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    distance_m: Distance = _quantity("distance", "m", ...)
+    distance_m: Distance = quantity_field("distance", "m", ...)
     occupancy: float = Field(gt=0, le=1)
     initial_occupancy: float | None = Field(default=None, gt=0, le=1)
-    initial_period_h: Duration | None = _quantity("initial_period", "h")
+    initial_period_h: Duration | None = quantity_field("initial_period", "h")
     retention: Literal["product", "physical"] = "product"
 
     @model_validator(mode="after")
@@ -92,7 +87,7 @@ class DoseToOthers(_Criterion, Exposure):
     """
 
     kind: Literal["dose_to_others"]
-    limit_msv: Dose = _quantity("limit", "msv", ...)
+    limit_msv: Dose = quantity_field("limit", "msv", ...)
     limit_per: Literal["cycle", "year"] = "cycle"
 
 
@@ -100,8 +95,8 @@ class DoseRateCriterion(_Criterion):
     """Dose rate at ``distance`` ≤ ``limit`` (divided by cycles per year if ``limit_per = "year"``)."""
 
     kind: Literal["dose_rate"]
-    limit_usv_h: DoseRate = _quantity("limit", "usv_h", ...)
-    distance_m: Distance = _quantity("distance", "m", ...)
+    limit_usv_h: DoseRate = quantity_field("limit", "usv_h", ...)
+    distance_m: Distance = quantity_field("distance", "m", ...)
     limit_per: Literal["cycle", "year"] = "cycle"
 
 
@@ -109,7 +104,7 @@ class RetainedActivity(_Criterion):
     """Activity retained in the patient ≤ ``limit`` (for the listed nuclides)."""
 
     kind: Literal["retained_activity"]
-    limit_mbq: Activity = _quantity("limit", "mbq", ...)
+    limit_mbq: Activity = quantity_field("limit", "mbq", ...)
     nuclides: list[str] = Field(min_length=1)
 
 
@@ -117,7 +112,7 @@ class MinimumStay(_Criterion):
     """The patient stays at least ``duration`` after administration."""
 
     kind: Literal["minimum_stay"]
-    duration_h: Duration = _quantity("duration", "h", ...)
+    duration_h: Duration = quantity_field("duration", "h", ...)
 
 
 Criterion = Annotated[
@@ -133,14 +128,14 @@ class MostExposed(_Part, Exposure):
 class Instructions(_Part):
     """Written instructions are needed when the dose to others may exceed ``threshold``."""
 
-    threshold_msv: DoseOrZero = _quantity("threshold", "msv", ...)
+    threshold_msv: DoseOrZero = quantity_field("threshold", "msv", ...)
 
 
 class DoseConstraint(_Part):
     """A dose constraint for one group of people, per treatment episode or per year."""
 
     group: Group
-    dose_msv: Dose = _quantity("dose", "msv", ...)
+    dose_msv: Dose = quantity_field("dose", "msv", ...)
     per: Literal["episode", "year"] = "episode"
 
 
@@ -180,7 +175,7 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    distance_m: Distance = _quantity("distance", "m", ...)
+    distance_m: Distance = quantity_field("distance", "m", ...)
     hours_per_day: float = Field(gt=0, le=24)
 
 

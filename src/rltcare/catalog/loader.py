@@ -11,7 +11,6 @@ replaced as a whole. Any error names the file, the record and the field.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import os
@@ -22,7 +21,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -31,7 +29,7 @@ from rltcare.catalog.jurisdiction import ContactScenario, Jurisdiction
 from rltcare.catalog.nuclide import Nuclide, PhotonLine, parse_nuclide
 from rltcare.catalog.radiopharmaceutical import Radiopharmaceutical
 from rltcare.catalog.table import Table
-from rltcare.errors import CatalogError, InputError, UnknownNameError
+from rltcare.errors import CatalogError, InputError, UnknownNameError, from_validation_errors
 
 ENV_VAR = "RLTCARE_CATALOG_PATH"
 
@@ -143,30 +141,6 @@ def default_catalog(extra: Iterable[str | os.PathLike] | None = None) -> Catalog
 
 def _data_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".toml", ".csv") and p.is_file())
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _explain(errors: list[dict]) -> tuple[str, str, Any]:
-    """The most useful of pydantic's errors: a mistyped name beats "missing" plus "extra"."""
-    missing = {_field_path(tuple(e["loc"])): e for e in errors if e["type"] == "missing"}
-    for error in errors:
-        if error["type"] == "extra_forbidden":
-            name = _field_path(tuple(error["loc"]))
-            close = difflib.get_close_matches(name, missing, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            return name, f"unknown field '{name}'{hint}", None
-    first = errors[0]
-    name = _field_path(tuple(first["loc"]))
-    message = first["msg"].removeprefix("Value error, ")
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return name, message, first.get("input") if name and first["type"] != "missing" else None
 
 
 class _Builder:
@@ -299,14 +273,8 @@ class _Builder:
         except ValidationError as exc:
             key = item.get(key_field) if key_field and isinstance(item, dict) else None
             where = f"{prefix} '{key}'" if key else prefix
-            field_name, message, value = _explain(exc.errors())
-            raise CatalogError(
-                f"{where}: {message}",
-                file=str(path),
-                row=row,
-                line=line,
-                field=field_name or None,
-                value=value,
+            raise from_validation_errors(
+                exc.errors(), where, cls=CatalogError, file=str(path), row=row, line=line
             ) from None
 
     def build(self) -> Catalog:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from rltcare import __version__
 from rltcare.cli import catalog as catalog_commands
 from rltcare.cli import decay, dose_rate, release, serve, waste
-from rltcare.errors import InputError
+from rltcare.errors import InputError, from_validation_errors
 
 app = typer.Typer(
     name="rltcare",
@@ -42,9 +43,23 @@ app.add_typer(catalog_commands.app, name="catalog")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: bad input is one line on stderr and exit status 2 (as are usage errors)."""
+    """Entry point: bad input (and a usage error) is one line on stderr and exit status 2."""
     try:
-        app(args=argv)
+        status = app(args=argv, standalone_mode=False)
+    except ValidationError as exc:  # an option that passed Typer but not an engine's model
+        _fail(from_validation_errors(exc.errors()).one_line())
     except InputError as exc:
-        typer.echo(f"error: {exc.one_line()}", err=True)
-        sys.exit(2)
+        _fail(exc.one_line())
+    except typer.Abort:
+        _fail("aborted", status=1)
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
+        message = exc.format_message()
+        if not message:  # no arguments at all: the help was shown
+            sys.exit(0)
+        _fail(f"{message} (see --help)", getattr(exc, "exit_code", 2))
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+def _fail(message: str, status: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(status)

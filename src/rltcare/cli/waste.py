@@ -39,9 +39,11 @@ def waste(
         None, "--reference", help="When the activities hold (ISO 8601 with zone)."
     ),
     containers_per_week: float | None = typer.Option(
-        None, "--containers-per-week", help="Steady weekly load: show store occupancy."
+        None, "--containers-per-week", min=0.001, help="Steady weekly load: show store occupancy."
     ),
-    space_m2: float = typer.Option(0.0, "--space-m2", help="Shelf area per container (m²)."),
+    space_m2: float = typer.Option(
+        0.0, "--space-m2", min=0.0, help="Shelf area per container (m²)."
+    ),
     catalog: list[Path] = CatalogOption,
     as_json: bool = JsonOption,
 ) -> None:

@@ -54,6 +54,7 @@ class Assessment(Result):
     days: int
     category: str
     harmonised: str
+    rule: str = ""
     numbers: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -204,5 +205,7 @@ def best_response(timepoints: Sequence[Assessment]) -> tuple[str, str, str]:
     for want in ("CR", "PR", "SD", "PD"):
         for t in seq:
             if t.harmonised == want:
-                return t.category, want, f"best time point {t.category} on {t.date}"
-    return "NE", "NE", "no evaluable time point"
+                why = f"best time point {t.category} on {t.date}"
+                return t.category, want, f"{why}: {t.rule}" if t.rule else why
+    why = "no evaluable time point"
+    return "NE", "NE", f"{why}: {seq[0].date}: {seq[0].rule}" if seq and seq[0].rule else why

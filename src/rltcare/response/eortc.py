@@ -73,7 +73,12 @@ def evaluate(series: EortcSeries, *, one_cycle_pmr_pct: float = 15.0) -> Respons
         rules.append(Rule(rule=cat, date=s.date, text=why, numbers=nums))
         tps.append(
             Assessment(
-                date=s.date, days=days, category=cat, harmonised=HARMONISED[cat], numbers=nums
+                date=s.date,
+                days=days,
+                category=cat,
+                harmonised=HARMONISED[cat],
+                rule=why,
+                numbers=nums,
             )
         )
     cat, harmonised, why = best_response(tps)

@@ -256,10 +256,17 @@ def evaluate(
                 days=days[i],
                 category=cat,
                 harmonised=cat,
+                rule=f"{v[i]:g} ng/mL, {pct[i]:+.1f}% from baseline",
                 numbers={"psa_ng_ml": v[i], "change_pct": pct[i], "nadir_before_ng_ml": nadir[i]},
             )
         )
     category = "PD" if prog["progression"] else "PR" if metrics[response_key] else "SD"
+    decisive = {"PD": "progression", "PR": "psa50"}.get(category)
+    if decisive:
+        text = next(x.text for x in rules if x.rule == decisive)
+    else:
+        text = f"no {response_key.replace('_', ' ')}, no confirmed progression"
+    rules.append(Rule(rule=f"category-{category}", text=f"{category}: {text}"))
     return Response(
         criterion=CRITERION,
         version=VERSION,

@@ -145,6 +145,7 @@ def evaluate(series: PetSeries, *, enforce_quality: bool = True) -> Response:
                     days=days,
                     category="NE",
                     harmonised="NE",
+                    rule="; ".join(fail),
                     numbers={"quality": fail},
                 )
             )
@@ -153,7 +154,12 @@ def evaluate(series: PetSeries, *, enforce_quality: bool = True) -> Response:
         rules.append(Rule(rule=f"{cat}", date=s.date, text=why, numbers=nums))
         tps.append(
             Assessment(
-                date=s.date, days=days, category=cat, harmonised=HARMONISED[cat], numbers=nums
+                date=s.date,
+                days=days,
+                category=cat,
+                harmonised=HARMONISED[cat],
+                rule=why,
+                numbers=nums,
             )
         )
     cat, harmonised, why = best_response(tps)

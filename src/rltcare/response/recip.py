@@ -80,6 +80,7 @@ def evaluate(
                 days=(s.date - base.date).days,
                 category=cat,
                 harmonised=cat,
+                rule=why,
                 numbers=nums,
             )
         )

@@ -311,11 +311,15 @@ def best_overall(tps: list[Assessment], *, confirm: bool, min_sd_days: int) -> t
                     continue
                 for u in seq[i + 1 :]:
                     if u.category in ok and (u.date - t.date).days >= 28:
-                        return want, f"{t.category} on {t.date} confirmed on {u.date} (≥4 weeks)"
+                        return (
+                            want,
+                            f"{t.category} on {t.date} confirmed on {u.date} (≥4 weeks): {t.rule}",
+                        )
     else:
         for want in ("CR", "PR"):
             if want in cats:
-                return want, f"{want} on {seq[cats.index(want)].date} (confirmation not required)"
+                t = seq[cats.index(want)]
+                return want, f"{want} on {t.date} (confirmation not required): {t.rule}"
     stable = [
         t
         for t in seq
@@ -328,7 +332,7 @@ def best_overall(tps: list[Assessment], *, confirm: bool, min_sd_days: int) -> t
             f"stable (or unconfirmed response) on {stable[0].date}, ≥{min_sd_days} days from baseline",
         )
     if "PD" in cats:
-        return "PD", f"progression on {seq[-1].date}"
+        return "PD", f"progression on {seq[-1].date}: {seq[-1].rule}"
     return "NE", "no time point qualifies (too early for SD, or not evaluable)"
 
 
@@ -368,11 +372,10 @@ def evaluate(
         bone_pd = bone is not None and bone.rule == "bone-progression" and bone.date <= date
         cat = "PD" if bone_pd else overall(t_cat, nt_cat, bool(new))
         text = f"targets {t_cat or 'none'}, non-targets {nt_cat or 'none'}, new lesions {new or 'none'}"
-        rules.append(
-            Rule(
-                rule=f"overall-{cat}", date=date, text=text + (" ; bone 2+2 PD" if bone_pd else "")
-            )
-        )
+        text += "; bone 2+2 progression" if bone_pd else ""
+        if t_cat is not None and rules[-1].rule.startswith("target-"):
+            text += f" ({rules[-1].text})"
+        rules.append(Rule(rule=f"overall-{cat}", date=date, text=text))
         if nums.get("complete"):
             nadir = min(nadir, nums["sum_mm"])
         tps.append(
@@ -381,6 +384,7 @@ def evaluate(
                 days=(date - base).days,
                 category=cat,
                 harmonised=HARMONISED[cat],
+                rule=text,
                 numbers=nums | {"new_lesions": new},
             )
         )

@@ -268,7 +268,11 @@ def _non_target_response(b, index, date) -> str | None:
             states.append("NE")
         elif o.status == "progression":
             states.append("PD")
-        elif o.status == "absent" or (o0.node and _mm(o) is not None and _mm(o) < 10.0):
+        elif (
+            o.status == "absent"
+            or _mm(o) == 0
+            or (o0.node and _mm(o) is not None and _mm(o) < 10.0)
+        ):
             states.append("absent")
         elif o.status == "present" or _mm(o) is not None:
             states.append("present")

@@ -21,8 +21,9 @@ def run(capsys, *argv):
 
 
 def run_ok(capsys, *argv):
-    main(list(argv))
-    return capsys.readouterr().out
+    code, out, err = run(capsys, *argv)
+    assert code in (0, None), err
+    return out
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,7 @@ def test_a_single_value_is_not_evaluable_with_reason(name):
     assert r.harmonised == "NE"
     assert not r.evaluable
     assert r.reason
+    assert r.options, "options (defaults included) are recorded on NE results too"
     assert r.criterion.startswith(CRITERIA[name].CRITERION)
     assert r.version == CRITERIA[name].VERSION
 

@@ -17,6 +17,7 @@ Categories are the criterion's own (``PMR``, ``PR-RECIP`` ...); ``harmonised`` m
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -121,13 +122,18 @@ def guarded(criterion: str, version: str) -> Callable:
     """
 
     def wrap(func: Callable[..., Response]) -> Callable[..., Response]:
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(func).parameters.items()
+            if p.kind is p.KEYWORD_ONLY
+        }
+
         def evaluate(data: Any, **options: Any) -> Response:
             try:
                 return func(data, **options)
             except NotEvaluable as exc:
-                return not_evaluable(
-                    criterion, version, getattr(data, "patient_id", ""), exc, options
-                )
+                used = defaults | options
+                return not_evaluable(criterion, version, getattr(data, "patient_id", ""), exc, used)
 
         evaluate.__doc__ = func.__doc__
         evaluate.__name__ = func.__name__

@@ -44,6 +44,7 @@ def test_units_convert_to_the_term_unit():
         (201.0, None, 3),
         (801.0, None, 4),
         (119.0, 80.0, 0),
+        (120.0, 80.0, 1),  # exactly 1.5 × abnormal baseline: grade 1 (inclusive)
         (121.0, 80.0, 1),
         (241.0, 80.0, 2),
         (401.0, 80.0, 3),

@@ -46,6 +46,7 @@ class Term:
     uln_multiples: tuple[float, ...] = ()
     baseline_multiples: tuple[float, ...] = ()
     baseline_rule: str = ""
+    baseline_grade1_inclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,21 @@ def _low(term: Term, v: np.ndarray, lln: np.ndarray) -> np.ndarray:
     return g
 
 
-def _grades_above(v: np.ndarray, ref: np.ndarray, multiples) -> np.ndarray:
+def _grades_above(v: np.ndarray, ref: np.ndarray, multiples, first_inclusive=False) -> np.ndarray:
     g = np.zeros_like(v)
     for k, m in enumerate(multiples, start=1):
         if not math.isnan(m):
-            g = np.where(v > m * ref, float(k), g)
+            hit = v >= m * ref if (k == 1 and first_inclusive) else v > m * ref
+            g = np.where(hit, float(k), g)
     return g
 
 
 def _high(term: Term, v: np.ndarray, uln: np.ndarray, base: np.ndarray) -> np.ndarray:
     g = _grades_above(v, uln, term.uln_multiples)
     has_base = ~np.isnan(base)
-    by_base = _grades_above(v, np.where(has_base, base, np.inf), term.baseline_multiples)
+    by_base = _grades_above(
+        v, np.where(has_base, base, np.inf), term.baseline_multiples, term.baseline_grade1_inclusive
+    )
     if term.baseline_rule == "if_abnormal":
         g = np.where(has_base & (base > uln), by_base, g)
     elif term.baseline_rule == "always":

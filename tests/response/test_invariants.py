@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from rltcare.response import pcwg3, recip, recist
+from rltcare.response import eortc, pcwg3, percist, recip, recist
 
 D0 = dt.date(2024, 1, 1)
 psa_values = st.lists(
@@ -105,3 +105,37 @@ def test_negative_measurements_are_rejected_at_the_boundary():
         pcwg3.PsaValue(date=D0, value=-1.0)
     with pytest.raises(ValidationError, match="greater than or equal to 0"):
         recist.LesionObservation(lesion_id="a", date=D0, organ="liver", diameter=-3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(4.0, 30.0), st.floats(0.0, 60.0), st.floats(0.0, 2000.0), st.booleans())
+def test_percist_categories_respect_their_thresholds(base, now, tlg, new):
+    scan = {"liver_sul_mean": 2.0, "liver_sul_sd": 0.2}
+    scans = [
+        percist.PetScan(date=D0, sul_peak=base, tlg=500.0, **scan),
+        percist.PetScan(
+            date=D0 + dt.timedelta(days=56), sul_peak=now, tlg=tlg, new_lesions=new, **scan
+        ),
+    ]
+    r = percist.evaluate(percist.PetSeries(scans=scans))
+    if r.category == "PMR":
+        assert now <= 0.7 * base + 1e-9 and base - now >= 0.8 - 1e-9 and not new
+    if r.category == "PMD" and not new and tlg <= 875.0:
+        assert now > 1.3 * base and now - base > 0.8
+    if r.category == "CMR":
+        assert now < 2.0 and not new
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1.0, 30.0), st.floats(0.0, 60.0), st.integers(1, 6))
+def test_eortc_pmr_threshold_tightens_after_one_cycle(base, now, cycles):
+    scans = [
+        eortc.EortcScan(date=D0, suv=base),
+        eortc.EortcScan(date=D0 + dt.timedelta(days=42), suv=now, cycles_given=cycles),
+    ]
+    r = eortc.evaluate(eortc.EortcSeries(scans=scans))
+    drop = 100 * (base - now) / base
+    if r.category == "PMR":
+        assert drop >= (15.0 if cycles == 1 else 25.0) - 1e-9
+    if r.category == "PMD":
+        assert -drop > 25.0

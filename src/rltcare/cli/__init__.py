@@ -7,8 +7,8 @@ import sys
 import typer
 
 from rltcare import __version__
-from rltcare.cli import catalog as catalog_commands
 from rltcare.cli import assess, decay, dose_rate, release, serve, waste
+from rltcare.cli import catalog as catalog_commands
 from rltcare.errors import InputError
 
 app = typer.Typer(

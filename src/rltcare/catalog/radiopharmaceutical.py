@@ -79,7 +79,13 @@ class Radiopharmaceutical(Record):
         "shelf_life", "h", ..., description="Usable time from calibration."
     )
     production: Literal[
-        "carrier-added", "no-carrier-added", "generator", "cyclotron", "reactor", "mixed"
+        "carrier-added",
+        "no-carrier-added",
+        "generator",
+        "cyclotron",
+        "reactor",
+        "accelerator",
+        "mixed",
     ]
     impurities: dict[str, float] = Field(
         default_factory=dict,

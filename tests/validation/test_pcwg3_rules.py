@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from rltcare.response import pcwg3
+from rltcare.response import bone, pcwg3
 
 START = dt.date(2024, 1, 1)
 
@@ -175,24 +175,24 @@ class TestBone2plus2:
     2 new lesions relative to the first post-treatment scan, confirmed on a later scan."""
 
     def scans(self, pairs):
-        return [pcwg3.BoneScan(date=START + dt.timedelta(weeks=w), new_lesions=n) for w, n in pairs]
+        return [bone.BoneScan(date=START + dt.timedelta(weeks=w), new_lesions=n) for w, n in pairs]
 
     def test_two_plus_two_dated_at_first_scan(self):
-        rule = pcwg3.bone_progression(START, self.scans([(8, 2), (14, 4)]))
+        rule = bone.bone_progression(START, self.scans([(8, 2), (14, 4)]))
         assert rule.rule == "bone-progression"
         assert rule.date == START + dt.timedelta(weeks=8)
 
     def test_two_then_only_one_more_is_not_progression(self):
-        rule = pcwg3.bone_progression(START, self.scans([(8, 2), (14, 3)]))
+        rule = bone.bone_progression(START, self.scans([(8, 2), (14, 3)]))
         assert rule.rule == "bone-no-progression"
 
     def test_confirmation_scan_must_be_six_weeks_later(self):
-        rule = pcwg3.bone_progression(START, self.scans([(8, 2), (13, 5)]))
+        rule = bone.bone_progression(START, self.scans([(8, 2), (13, 5)]))
         assert rule.rule == "bone-unconfirmed"
 
     def test_later_scans_compare_with_first_post_treatment_scan(self):
-        rule = pcwg3.bone_progression(START, self.scans([(8, 1), (16, 3), (24, 3)]))
+        rule = bone.bone_progression(START, self.scans([(8, 1), (16, 3), (24, 3)]))
         assert rule.rule == "bone-progression"
         assert rule.date == START + dt.timedelta(weeks=16)
-        rule = pcwg3.bone_progression(START, self.scans([(8, 1), (16, 2), (24, 2)]))
+        rule = bone.bone_progression(START, self.scans([(8, 1), (16, 2), (24, 2)]))
         assert rule.rule == "bone-no-progression"

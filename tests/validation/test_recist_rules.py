@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from rltcare.response import pcwg3, recist
+from rltcare.response import bone, recist
 
 B = dt.date(2024, 1, 1)
 
@@ -182,13 +182,13 @@ class TestPcwg3Modification:
             obs("x", 42, organ="bone", new=True, status="present"),
         ]
         scans = [
-            pcwg3.BoneScan(date=day(56), new_lesions=2),
-            pcwg3.BoneScan(date=day(100), new_lesions=3),
+            bone.BoneScan(date=day(56), new_lesions=2),
+            bone.BoneScan(date=day(100), new_lesions=3),
         ]
         s = recist.LesionSeries(patient_id="p", observations=lesions, bone_scans=scans)
         assert recist.evaluate(s).timepoints[0].category == "PD"  # plain RECIST: new lesion
         assert recist.evaluate(s, pcwg3=True).timepoints[0].category == "SD"
-        scans[1] = pcwg3.BoneScan(date=day(100), new_lesions=4)
+        scans[1] = bone.BoneScan(date=day(100), new_lesions=4)
         s = recist.LesionSeries(patient_id="p", observations=lesions, bone_scans=scans)
         tps = recist.evaluate(s, pcwg3=True).timepoints
         assert [t.category for t in tps] == ["SD", "PD"]  # bone PD dated day 56

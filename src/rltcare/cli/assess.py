@@ -19,7 +19,7 @@ from rich.table import Table
 
 from rltcare.cli.common import JsonOption, console
 from rltcare.errors import InputError
-from rltcare.response import eortc, pcwg3, percist, recip, recist
+from rltcare.response import bone, eortc, pcwg3, percist, recip, recist
 from rltcare.response.base import Response
 
 app = typer.Typer(help="Assess response under one criterion from a CSV file.", no_args_is_help=True)
@@ -176,7 +176,7 @@ def assess_recist(
         brows = _read(
             bone_scans, {"patient_id", "date", "new_lesions"}, {"patient_id", "date", "new_lesions"}
         )
-        for pid, items in _group(bone_scans, brows, pcwg3.BoneScan, {}).items():
+        for pid, items in _group(bone_scans, brows, bone.BoneScan, {}).items():
             scans[pid] = [s for _, s in items]
     results = []
     for pid, items in grouped.items():

@@ -1,4 +1,4 @@
-"""PCWG3: PSA response and progression, and the bone-scan "2+2" rule.
+"""PCWG3: PSA response and progression (bone progression: :mod:`.bone`).
 
 Reference: Scher HI et al. Trials addressing castration-resistant prostate cancer:
 updated recommendations from the Prostate Cancer Clinical Trials Working Group 3.
@@ -362,78 +362,4 @@ def _flare_rule(rules: list[Rule], flares: list[str], flare_days: float) -> None
             numbers={"dates": flares},
             text=f"rises before day {flare_days:g} ignored (PCWG3: early rises): {', '.join(flares)}",
         )
-    )
-
-
-class BoneScan(BaseModel):
-    """A bone scan: the count of new lesions relative to the *baseline* scan."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    date: dt.date
-    new_lesions: int = Field(ge=0)
-
-
-def bone_progression(
-    baseline_date: dt.date, scans: list[BoneScan], *, confirm_weeks: float = 6.0
-) -> Rule:
-    """PCWG3 bone progression ("2+2").
-
-    On the first post-treatment scan, ≥2 new lesions count only if the next scan
-    (≥``confirm_weeks`` later) shows ≥2 *additional* new lesions; progression is then dated at
-    the first scan. Otherwise the first post-treatment scan becomes the reference and a later
-    scan with ≥2 new lesions relative to it, still present on a scan ≥``confirm_weeks`` later,
-    is progression dated at that scan. Returns a :class:`Rule` (``bone-progression``,
-    ``bone-unconfirmed`` or ``bone-no-progression``) with the numbers.
-    """
-    scans = sorted((s for s in scans if s.date > baseline_date), key=lambda s: s.date)
-    if not scans:
-        return Rule(rule="bone-no-progression", text="no post-baseline bone scan")
-    dates = [s.date for s in scans]
-    counts = [s.new_lesions for s in scans]
-    days = round(confirm_weeks * 7)
-    first = counts[0]
-    if first >= 2:
-        j = confirming_index(dates, 0, days)
-        if j is None:
-            return Rule(
-                rule="bone-unconfirmed",
-                date=dates[0],
-                numbers={"new_lesions": first},
-                text=f"{first} new bone lesions on the first post-treatment scan "
-                f"{dates[0]}; a confirmatory scan ≥{confirm_weeks:g} weeks later is needed",
-            )
-        if counts[j] >= first + 2:
-            return Rule(
-                rule="bone-progression",
-                date=dates[0],
-                numbers={"new_lesions": first, "confirm_new_lesions": counts[j]},
-                text=f"2+2: {first} new lesions on {dates[0]} and {counts[j] - first} more "
-                f"on {dates[j]}; progression dated {dates[0]}",
-            )
-    for i in range(1, len(scans)):
-        extra = counts[i] - first
-        if extra < 2:
-            continue
-        j = confirming_index(dates, i, days)
-        if j is None:
-            return Rule(
-                rule="bone-unconfirmed",
-                date=dates[i],
-                numbers={"new_vs_first": extra},
-                text=f"{extra} new lesions on {dates[i]} relative to the first "
-                f"post-treatment scan {dates[0]}; awaiting confirmation",
-            )
-        if counts[j] - first >= 2:
-            return Rule(
-                rule="bone-progression",
-                date=dates[i],
-                numbers={"new_vs_first": extra, "confirm_new_vs_first": counts[j] - first},
-                text=f"{extra} new lesions on {dates[i]} relative to {dates[0]}, "
-                f"persisting on {dates[j]}; progression dated {dates[i]}",
-            )
-    return Rule(
-        rule="bone-no-progression",
-        numbers={"new_lesions": counts},
-        text="no confirmed bone progression by the 2+2 rule",
     )

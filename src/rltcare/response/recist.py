@@ -35,7 +35,7 @@ from rltcare.response.base import (
     guarded,
     percent_change,
 )
-from rltcare.response.pcwg3 import BoneScan, bone_progression
+from rltcare.response.bone import BoneScan, bone_progression
 
 CRITERION = "RECIST"
 VERSION = "1.1 (Eisenhauer, Eur J Cancer 45:228)"

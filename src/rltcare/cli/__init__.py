@@ -7,7 +7,7 @@ import sys
 import typer
 
 from rltcare import __version__
-from rltcare.cli import assess, decay, dose_rate, release, serve, waste
+from rltcare.cli import assess, decay, dose_rate, outcomes, release, serve, waste
 from rltcare.cli import catalog as catalog_commands
 from rltcare.errors import InputError
 
@@ -36,7 +36,7 @@ def _root(
 
 
 # Each module owns its commands: decay and order; dose-rate; release and restrictions; waste.
-for module in (decay, dose_rate, release, waste, serve, assess):
+for module in (decay, dose_rate, release, waste, serve, assess, outcomes):
     module.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 

@@ -124,24 +124,78 @@ def _emit(results: list[Response], as_json: bool) -> None:
     console.print(table)
 
 
-@app.command("pcwg3")
-def assess_pcwg3(path: Path = FileArgument, as_json: bool = JsonOption) -> None:
-    """PCWG3 PSA. Columns: patient_id, start_date, date, value [, unit, below_detection,
-    detection_limit]."""
+def read_pcwg3(path: Path) -> list[Response]:
     fields = {"date", "value", "unit", "below_detection", "detection_limit"}
     rows = _read(path, fields | {"patient_id", "start_date"}, {"patient_id", "start_date", "date"})
     starts = _one_value(path, rows, "start_date")
     grouped = _group(path, rows, pcwg3.PsaValue, {"below_detection": bool})
-    results = []
+    out = []
     for pid, values in grouped.items():
-        series = _model(
-            pcwg3.PsaSeries,
-            {"patient_id": pid, "start_date": starts.get(pid), "values": [v for _, v in values]},
-            path,
-            values[0][0],
-        )
-        results.append(pcwg3.evaluate(series))
-    _emit(results, as_json)
+        cells = {"patient_id": pid, "start_date": starts.get(pid), "values": [v for _, v in values]}
+        out.append(pcwg3.evaluate(_model(pcwg3.PsaSeries, cells, path, values[0][0])))
+    return out
+
+
+def read_recist(path: Path, *, pcwg3_mod=False, confirm=False, bone_scans=None) -> list[Response]:
+    fields = set(recist.LesionObservation.model_fields)
+    required = {"patient_id", "lesion_id", "date", "organ"}
+    rows = _read(path, fields | {"patient_id", "baseline_date"}, required)
+    baselines = _one_value(path, rows, "baseline_date")
+    kinds = {"node": bool, "new": bool, "target": bool}
+    grouped = _group(path, rows, recist.LesionObservation, kinds)
+    scans: dict[str, list] = defaultdict(list)
+    if bone_scans is not None:
+        columns = {"patient_id", "date", "new_lesions"}
+        brows = _read(bone_scans, columns, columns)
+        for pid, items in _group(bone_scans, brows, bone.BoneScan, {}).items():
+            scans[pid] = [s for _, s in items]
+    out = []
+    for pid, items in grouped.items():
+        cells = {
+            "patient_id": pid,
+            "baseline_date": baselines.get(pid),
+            "observations": [o for _, o in items],
+            "bone_scans": scans.get(pid, []),
+        }
+        series = _model(recist.LesionSeries, cells, path, items[0][0])
+        out.append(recist.evaluate(series, pcwg3=pcwg3_mod, confirm=confirm))
+    return out
+
+
+# criterion: (scan model, series model, engine module, boolean columns)
+SCANS = {
+    "percist": (
+        percist.PetScan,
+        percist.PetSeries,
+        percist,
+        {"new_lesions", "unequivocal_progression"},
+    ),
+    "eortc": (
+        eortc.EortcScan,
+        eortc.EortcSeries,
+        eortc,
+        {"extent_increase", "new_lesions", "complete_resolution"},
+    ),
+    "recip": (recip.PsmaScan, recip.PsmaSeries, recip, {"new_lesions"}),
+}
+
+
+def read_scans(criterion: str, path: Path, **options) -> list[Response]:
+    """Assess a scan-based criterion (percist, eortc, recip) from ``path``."""
+    scan_model, series_model, module, flags = SCANS[criterion]
+    rows = _read(path, set(scan_model.model_fields) | {"patient_id"}, {"patient_id", "date"})
+    out = []
+    for pid, items in _group(path, rows, scan_model, dict.fromkeys(flags, bool)).items():
+        cells = {"patient_id": pid, "scans": [s for _, s in items]}
+        out.append(module.evaluate(_model(series_model, cells, path, items[0][0]), **options))
+    return out
+
+
+@app.command("pcwg3")
+def assess_pcwg3(path: Path = FileArgument, as_json: bool = JsonOption) -> None:
+    """PCWG3 PSA. Columns: patient_id, start_date, date, value [, unit, below_detection,
+    detection_limit]."""
+    _emit(read_pcwg3(path), as_json)
 
 
 @app.command("recist")
@@ -164,47 +218,7 @@ def assess_recist(
 ) -> None:
     """RECIST 1.1. Columns: patient_id, lesion_id, date, organ [, node, diameter, unit, status,
     new, target, baseline_date]."""
-    fields = set(recist.LesionObservation.model_fields)
-    rows = _read(
-        path, fields | {"patient_id", "baseline_date"}, {"patient_id", "lesion_id", "date", "organ"}
-    )
-    baselines = _one_value(path, rows, "baseline_date")
-    kinds = {"node": bool, "new": bool, "target": bool}
-    grouped = _group(path, rows, recist.LesionObservation, kinds)
-    scans: dict[str, list] = defaultdict(list)
-    if bone_scans is not None:
-        brows = _read(
-            bone_scans, {"patient_id", "date", "new_lesions"}, {"patient_id", "date", "new_lesions"}
-        )
-        for pid, items in _group(bone_scans, brows, bone.BoneScan, {}).items():
-            scans[pid] = [s for _, s in items]
-    results = []
-    for pid, items in grouped.items():
-        series = _model(
-            recist.LesionSeries,
-            {
-                "patient_id": pid,
-                "baseline_date": baselines.get(pid),
-                "observations": [o for _, o in items],
-                "bone_scans": scans.get(pid, []),
-            },
-            path,
-            items[0][0],
-        )
-        results.append(recist.evaluate(series, pcwg3=pcwg3_mod, confirm=confirm))
-    _emit(results, as_json)
-
-
-def _scans(path: Path, as_json: bool, scan_model, series_model, module, kinds, **options) -> None:
-    fields = set(scan_model.model_fields)
-    rows = _read(path, fields | {"patient_id"}, {"patient_id", "date"})
-    results = []
-    for pid, items in _group(path, rows, scan_model, kinds).items():
-        series = _model(
-            series_model, {"patient_id": pid, "scans": [s for _, s in items]}, path, items[0][0]
-        )
-        results.append(module.evaluate(series, **options))
-    _emit(results, as_json)
+    _emit(read_recist(path, pcwg3_mod=pcwg3_mod, confirm=confirm, bone_scans=bone_scans), as_json)
 
 
 @app.command("percist")
@@ -218,16 +232,7 @@ def assess_percist(
     """PERCIST 1.0. Columns: patient_id, date, sul_peak [, hottest_lesion, liver_sul_mean,
     liver_sul_sd, blood_pool_sul_mean, blood_pool_sul_sd, uptake_time_min, tlg, new_lesions,
     unequivocal_progression]."""
-    kinds = {"new_lesions": bool, "unequivocal_progression": bool}
-    _scans(
-        path,
-        as_json,
-        percist.PetScan,
-        percist.PetSeries,
-        percist,
-        kinds,
-        enforce_quality=not no_quality,
-    )
+    _emit(read_scans("percist", path, enforce_quality=not no_quality), as_json)
 
 
 @app.command("eortc")
@@ -238,16 +243,7 @@ def assess_eortc(
 ) -> None:
     """EORTC PET 1999. Columns: patient_id, date, suv, cycles_given [, longest_dimension_mm,
     extent_increase, new_lesions, complete_resolution]."""
-    kinds = {"extent_increase": bool, "new_lesions": bool, "complete_resolution": bool}
-    _scans(
-        path,
-        as_json,
-        eortc.EortcScan,
-        eortc.EortcSeries,
-        eortc,
-        kinds,
-        one_cycle_pmr_pct=one_cycle_pmr_pct,
-    )
+    _emit(read_scans("eortc", path, one_cycle_pmr_pct=one_cycle_pmr_pct), as_json)
 
 
 @app.command("recip")
@@ -261,15 +257,7 @@ def assess_recip(
         raise InputError(
             f"unknown variant '{variant}'", field="variant", hint="quantitative or visual"
         )
-    _scans(
-        path,
-        as_json,
-        recip.PsmaScan,
-        recip.PsmaSeries,
-        recip,
-        {"new_lesions": bool},
-        variant=variant,
-    )
+    _emit(read_scans("recip", path, variant=variant), as_json)
 
 
 def register(root: typer.Typer) -> None:

@@ -78,15 +78,15 @@ def test_survival_by_group(capsys):
         "survival",
         OUT / "survival.csv",
         "--group",
-        "psa50",
+        "centre",
         "--at",
         "180",
         "--json",
     )
     assert code == 0, err
     data = json.loads(out)
-    assert data["yes"]["median"] == 365.0
-    assert data["no"]["at_risk"] == {"180": 1}
+    assert data["South"]["median"] == 365.0
+    assert data["North"]["at_risk"] == {"180": 1}
 
 
 def test_benchmark_flags_the_outlier(capsys):

@@ -53,6 +53,10 @@ def _csv(path: Path, required: tuple[str, ...], numeric: tuple[str, ...] = ()) -
     return frame
 
 
+def _num(x: float | None) -> str:
+    return "not reached" if x is None else f"{x:g}"
+
+
 @app.command("discordance")
 def discordance(
     pcwg3: Path | None = typer.Option(None, exists=True, dir_okay=False, help="PSA CSV."),
@@ -149,7 +153,7 @@ def survival_(
             if as_json
             else {
                 "n / events": f"{km.n} / {km.events}",
-                "median (95% CI)": f"{km.median} ({km.median_lower}-{km.median_upper})",
+                "median (95% CI)": f"{_num(km.median)} ({_num(km.median_lower)}-{_num(km.median_upper)})",
                 **{f"S(day {d:g}), at risk": f"{km.at(d):.3f}, {km.at_risk[f'{d:g}']}" for d in at},
             }
         )

@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from rltcare.errors import InputError
 from rltcare.response import pcwg3, recip
 from rltcare.response.discordance import agreement, category_at, cohen_kappa, landmark_table
 
@@ -97,3 +98,14 @@ def test_agreement_excludes_ne_by_default():
     table = pd.DataFrame({"X": ["PR", "NE", "SD"], "Y": ["PR", "PD", "SD"]})
     assert agreement(table).pairs[0].n == 2
     assert agreement(table, exclude_ne=False).pairs[0].n == 3
+
+
+def test_a_patient_twice_under_one_criterion_is_rejected():
+    d0 = dt.date(2024, 1, 1)
+    scans = [
+        recip.PsmaScan(date=d0, tumour_volume_ml=10.0),
+        recip.PsmaScan(date=d0 + dt.timedelta(days=84), tumour_volume_ml=5.0),
+    ]
+    r = recip.evaluate(recip.PsmaSeries(patient_id="A", scans=scans))
+    with pytest.raises(InputError, match="assessed twice"):
+        landmark_table([r, r])

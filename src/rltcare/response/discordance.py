@@ -20,6 +20,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from rltcare.errors import InputError
 from rltcare.response.base import HARMONISED, Response
 from rltcare.result import Result
 
@@ -59,7 +60,11 @@ def landmark_table(
     dup = frame.duplicated(["patient_id", "criterion"])
     if dup.any():
         first = frame[dup].iloc[0]
-        raise ValueError(f"patient {first.patient_id} assessed twice under {first.criterion}")
+        raise InputError(
+            f"patient {first.patient_id} assessed twice under {first.criterion}",
+            field="patient_id",
+            value=first.patient_id,
+        )
     return frame.pivot(index="patient_id", columns="criterion", values="category")
 
 
@@ -97,7 +102,7 @@ def cohen_kappa(a: Iterable[str], b: Iterable[str]) -> tuple[float | None, float
     """
     a, b = np.asarray(list(a), dtype=object), np.asarray(list(b), dtype=object)
     if len(a) != len(b):
-        raise ValueError(f"paired ratings differ in length: {len(a)} and {len(b)}")
+        raise InputError(f"paired ratings differ in length: {len(a)} and {len(b)}", field="ratings")
     n = len(a)
     if n == 0:
         return None, None, float("nan")

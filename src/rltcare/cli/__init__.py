@@ -8,8 +8,8 @@ import typer
 from pydantic import ValidationError
 
 from rltcare import __version__
+from rltcare.cli import assess, decay, dose_rate, outcomes, release, serve, waste
 from rltcare.cli import catalog as catalog_commands
-from rltcare.cli import decay, dose_rate, release, serve, waste
 from rltcare.errors import InputError, from_validation_errors
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ def _root(
 
 
 # Each module owns its commands: decay and order; dose-rate; release and restrictions; waste.
-for module in (decay, dose_rate, release, waste, serve):
+for module in (decay, dose_rate, release, waste, serve, assess, outcomes):
     module.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 

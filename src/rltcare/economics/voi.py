@@ -14,7 +14,8 @@ def evpi(costs: np.ndarray, qalys: np.ndarray, wtp) -> np.ndarray:
     """Per-patient EVPI for each willingness-to-pay value; costs and qalys are (n, S)."""
     lam = np.atleast_1d(np.asarray(wtp, dtype=float))[:, None, None]
     nmb = lam * qalys[None] - costs[None]  # (L, n, S)
-    return nmb.max(axis=2).mean(axis=1) - nmb.mean(axis=1).max(axis=1)
+    gap = nmb.max(axis=2).mean(axis=1) - nmb.mean(axis=1).max(axis=1)
+    return np.maximum(gap, 0.0)  # ≥ 0 by Jensen's inequality; clears rounding noise
 
 
 def population_evpi(

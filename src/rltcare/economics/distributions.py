@@ -17,8 +17,6 @@ from scipy import stats
 
 from rltcare.errors import InputError
 
-_Z95 = stats.norm.ppf(0.975)
-
 
 @dataclass(frozen=True)
 class Fixed:
@@ -114,10 +112,13 @@ class LogNormal(_Scipy):
             )
 
     @classmethod
-    def from_ci(cls, value: float, low: float, high: float) -> LogNormal:
+    def from_ci(cls, value: float, low: float, high: float, level: float = 0.95) -> LogNormal:
         if not 0 < low <= value <= high:
             raise InputError("need 0 < low ≤ value ≤ high for a log-normal CI", field="ci")
-        return cls(value, (np.log(high) - np.log(low)) / (2 * _Z95))
+        if not 0 < level < 1:
+            raise InputError("the CI level must lie in (0, 1)", field="ci_level", value=level)
+        z = stats.norm.ppf(0.5 + level / 2)
+        return cls(value, (np.log(high) - np.log(low)) / (2 * z))
 
     def frozen(self):
         return stats.lognorm(self.se_log, scale=self.mean)

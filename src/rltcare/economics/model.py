@@ -228,9 +228,10 @@ class Model:
             for j, name in enumerate(out.strategies):
                 share = out.crossed[:, j].mean()
                 if share > 0:
+                    where = f"in {share:.1%} of draws" if n > 1 else "in the base case"
                     warnings.warn(
-                        f"strategy '{name}': an inner curve exceeded overall survival in "
-                        f"{share:.1%} of draws; it was capped at the outer curve "
+                        f"strategy '{name}': an inner curve (e.g. PFS) exceeded overall survival "
+                        f"{where}; it was capped at the outer curve "
                         "(rltcare.economics.psm: C_j ← min(C_j, C_j+1))",
                         CurveCrossingWarning,
                         stacklevel=2,

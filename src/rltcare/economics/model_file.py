@@ -54,6 +54,7 @@ class ParameterSpec(_Strict):
     value: float | None = None
     se: float | None = Field(None, gt=0)
     ci: tuple[float, float] | None = None
+    ci_level: float = 0.95
     low: float | None = None
     high: float | None = None
     mean: list[float] | None = None
@@ -89,7 +90,11 @@ class ParameterSpec(_Strict):
         if self.dist == "gamma":
             return dists.Gamma(v, self.se)
         if self.dist == "lognormal":
-            return dists.LogNormal.from_ci(v, *self.ci) if self.ci else dists.LogNormal(v, self.se)
+            return (
+                dists.LogNormal.from_ci(v, *self.ci, self.ci_level)
+                if self.ci
+                else dists.LogNormal(v, self.se)
+            )
         if self.dist == "uniform":
             return dists.Uniform(v, self.low, self.high)
         return dists.MultivariateNormal(np.array(self.mean), np.array(self.cov))

@@ -8,7 +8,7 @@ overall survival (PFS, …, OS). Alive state j holds ``C_j(t) − C_{j−1}(t)``
 dead holds ``1 − OS(t)``. **Constraint when curves cross:** an inner curve above an outer
 one is impossible (progression-free cannot exceed alive), so each curve is capped by the
 next, ``C_j ← min(C_j, C_{j+1})``, working inwards from OS; the crossing is counted and
-reported (``crossed``) so the caller can warn. **Background mortality:** with a general
+reported (``crossed``, when larger than ``CROSSING_TOLERANCE``) so the caller can warn. **Background mortality:** with a general
 population survival ``G(t)``, the per-cycle conditional survival of OS is capped,
 ``OS_{k+1}/OS_k ≤ G_{k+1}/G_k`` (the model hazard is never below the population's).
 
@@ -36,6 +36,9 @@ from rltcare.economics.survival_models import TIME_UNITS_YEARS, Curve, Proportio
 from rltcare.errors import InputError
 
 CORRECTIONS = ("half-cycle", "life-table", "none")
+# Crossings smaller than this (0.01 percentage points, e.g. far in the tails) are capped
+# without being reported.
+CROSSING_TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,7 @@ def _log_survival(curve: Curve, t_years: np.ndarray, cache: dict) -> np.ndarray:
 def _constrain(c: np.ndarray, background: np.ndarray | None) -> np.ndarray:
     """Cap curves (n, E, K+1), inner → OS, in place: background mortality, then nesting.
 
-    Returns which draws had an inner curve above an outer one.
+    Returns, per draw, the largest amount by which an inner curve exceeded an outer one.
     """
     if background is not None:
         os_ = c[:, -1]
@@ -182,11 +185,11 @@ def _constrain(c: np.ndarray, background: np.ndarray | None) -> np.ndarray:
         np.minimum(cond, cap, out=cond)
         np.cumprod(cond, axis=-1, out=cond)
         os_[:, 1:] = cond * os_[:, :1]
-    crossed = np.zeros(c.shape[0], dtype=bool)
+    excess = np.zeros(c.shape[0])
     for j in range(c.shape[1] - 2, -1, -1):
-        crossed |= (c[:, j] > c[:, j + 1] + 1e-12).any(axis=-1)
+        np.maximum(excess, (c[:, j] - c[:, j + 1]).max(axis=-1), out=excess)
         np.minimum(c[:, j], c[:, j + 1], out=c[:, j])
-    return crossed
+    return excess
 
 
 def membership(curves: np.ndarray) -> np.ndarray:
@@ -224,7 +227,7 @@ def run(
         surv = np.empty((n, e, len(t)))
         for j, curve in enumerate(s.curves):
             np.exp(_log_survival(curve, t, cache), out=surv[:, j])
-        cross = _constrain(surv, settings.background_survival)
+        cross = _constrain(surv, settings.background_survival) > CROSSING_TOLERANCE
         # Alive state j is C_j − C_{j−1}, so its integral is the difference of the curves'.
         area = np.diff(surv @ weights, axis=1, prepend=0.0)  # (n, E, 3): costs, effects, LY
         os_ = surv[:, -1]

@@ -40,12 +40,12 @@ def test_negative_cost(data):
     data["strategies"]["b"]["treatment"]["per_dose"]["administration"] = -10
     err = _error(data)
     assert "negative" in err.message
-    assert err.field == "strategies.b.per_dose.administration"
+    assert err.field == "strategies.b.treatment.per_dose.administration"
 
 
 def test_horizon_shorter_than_cycle(data):
     data["model"]["horizon"] = "2 weeks"
-    assert _error(data).field == "horizon"
+    assert _error(data).field == "model.horizon"
 
 
 def test_unknown_parameter_and_missing_source(data):

@@ -124,7 +124,11 @@ class Model:
                 field=where,
                 hint=f"states: {', '.join(alive)}",
             )
-        groups = {"upfront": s.upfront, "per_dose": s.per_dose, "death_cost": s.death_cost}
+        groups = {
+            "upfront": s.upfront,
+            "treatment.per_dose": s.per_dose,
+            "end_of_life": s.death_cost,
+        }
         groups |= {f"state_costs.{k}": v for k, v in s.state_costs.items()}
         for group, items in groups.items():
             for item in items:
@@ -136,7 +140,7 @@ class Model:
                             hint="use a gamma distribution for costs",
                         )
         if self._bounds(s.doses)[0] < 0:
-            raise InputError("number of doses cannot be negative", field=f"{where}.doses")
+            raise InputError("number of doses cannot be negative", field=f"{where}.treatment.doses")
         for name, c in s.curves.items():
             if c.of is not None and c.of not in {x.name for x in self.strategies}:
                 raise InputError(f"unknown strategy '{c.of}'", field=f"{where}.curves.{name}.of")

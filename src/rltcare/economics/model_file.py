@@ -207,7 +207,12 @@ def _cost_items(items: dict[str, Cost], where: str, per_year: bool = False) -> t
 
 def _build(f: ModelFile) -> Model:
     m = f.model
-    grid = TimeGrid(_years(m.cycle, "model.cycle"), _years(m.horizon, "model.horizon"))
+    try:
+        grid = TimeGrid(_years(m.cycle, "model.cycle"), _years(m.horizon, "model.horizon"))
+    except InputError as exc:
+        if exc.field and not exc.field.startswith("model."):
+            exc.field = f"model.{exc.field}"
+        raise
     rates = discount_rates(m.country) if m.country else None
     dc = m.discount_costs if m.discount_costs is not None else (rates.costs if rates else 0.0)
     de = m.discount_effects if m.discount_effects is not None else (rates.effects if rates else 0.0)

@@ -11,6 +11,7 @@ replaced as a whole. Any error names the file, the record and the field.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import os
@@ -149,6 +150,23 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _explain(errors: list[dict]) -> tuple[str, str, Any]:
+    """The most useful of pydantic's errors: a mistyped name beats "missing" plus "extra"."""
+    missing = {_field_path(tuple(e["loc"])): e for e in errors if e["type"] == "missing"}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            name = _field_path(tuple(error["loc"]))
+            close = difflib.get_close_matches(name, missing, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return name, f"unknown field '{name}'{hint}", None
+    first = errors[0]
+    name = _field_path(tuple(first["loc"]))
+    message = first["msg"].removeprefix("Value error, ")
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    return name, message, first.get("input") if name and first["type"] != "missing" else None
+
+
 class _Builder:
     def __init__(self) -> None:
         self.records: dict[str, dict[str, BaseModel]] = {kind: {} for kind in _TOML_KINDS}
@@ -277,17 +295,16 @@ class _Builder:
         try:
             return model.model_validate(item)
         except ValidationError as exc:
-            error = exc.errors()[0]
             key = item.get(key_field) if key_field and isinstance(item, dict) else None
             where = f"{prefix} '{key}'" if key else prefix
-            field_name = _field_path(tuple(error["loc"]))
+            field_name, message, value = _explain(exc.errors())
             raise CatalogError(
-                f"{where}: {error['msg'].removeprefix('Value error, ')}",
+                f"{where}: {message}",
                 file=str(path),
                 row=row,
                 line=line,
                 field=field_name or None,
-                value=error.get("input") if field_name else None,
+                value=value,
             ) from None
 
     def build(self) -> Catalog:

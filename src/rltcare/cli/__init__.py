@@ -42,21 +42,9 @@ app.add_typer(catalog_commands.app, name="catalog")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: bad input is one line on stderr and exit status 2."""
+    """Entry point: bad input is one line on stderr and exit status 2 (as are usage errors)."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)
     except InputError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise

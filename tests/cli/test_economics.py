@@ -12,21 +12,10 @@ MODEL = ROOT / "tests" / "economics" / "data" / "three_strategies.toml"
 
 def test_run_writes_json_and_report(tmp_path, capsys):
     out, rep = tmp_path / "out.json", tmp_path / "out.html"
-    main(
-        [
-            "economics",
-            "run",
-            str(MODEL),
-            "--psa",
-            "300",
-            "--seed",
-            "3",
-            "--json",
-            str(out),
-            "--report",
-            str(rep),
-        ]
-    )
+    args = ["--psa", "300", "--seed", "3", "--json", str(out), "--report", str(rep)]
+    with pytest.raises(SystemExit) as exc:
+        main(["economics", "run", str(MODEL), *args])
+    assert not exc.value.code
     data = json.loads(out.read_text())
     assert data["psa"]["iterations"] == 300
     assert [s["strategy"] for s in data["deterministic"]["strategies"]] == ["a", "b", "c"]
@@ -40,7 +29,8 @@ def test_run_writes_json_and_report(tmp_path, capsys):
 def test_json_to_stdout_is_reproducible(capsys):
     runs = []
     for _ in range(2):
-        main(["economics", "run", str(MODEL), "--psa", "200", "--seed", "5", "--json", "-"])
+        with pytest.raises(SystemExit):
+            main(["economics", "run", str(MODEL), "--psa", "200", "--seed", "5", "--json", "-"])
         runs.append(json.loads(capsys.readouterr().out))
     assert runs[0] == runs[1]
 
@@ -61,7 +51,8 @@ def test_fit_ranks_families(tmp_path, capsys):
     t = rng.weibull(1.5, 200) * 10
     csv = tmp_path / "ipd.csv"
     csv.write_text("time,event\n" + "\n".join(f"{x:.4f},1" for x in t))
-    main(["economics", "fit", str(csv), "--json"])
+    with pytest.raises(SystemExit):
+        main(["economics", "fit", str(csv), "--json"])
     fits = json.loads(capsys.readouterr().out)
     assert len(fits) == 6
     assert [f["aic"] for f in fits] == sorted(f["aic"] for f in fits)

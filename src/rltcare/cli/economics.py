@@ -40,6 +40,7 @@ def run(
 ) -> None:
     """Run a model: base case, incremental table, tornado and (with --psa) the PSA."""
     from rltcare.economics import model_from_toml, one_way, run_deterministic, run_psa, summarise
+    from rltcare.economics.budget_impact import budget_impact
     from rltcare.economics.model import CurveCrossingWarning
     from rltcare.economics.report import Run, render
 
@@ -50,6 +51,7 @@ def run(
         tornado = one_way(model) if len(model.names) > 1 and model.varied() else None
         psa_run = run_psa(model, psa, seed, scheduler=dask) if psa else None
     summary = summarise(psa_run, model.wtp) if psa_run else None
+    budget = budget_impact(model, **model.budget_inputs) if model.budget_inputs else None
     data = {
         "model": {
             "title": model.title,
@@ -60,11 +62,14 @@ def run(
         "deterministic": base.to_dict(),
         "tornado": tornado.to_dict() if tornado else None,
         "psa": summary.to_dict() if summary else None,
+        "budget_impact": budget.to_dict() if budget else None,
     }
     if json_path is not None and str(json_path) == "-":
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     emit(base, False, title=model.title)
+    if budget:
+        emit(budget, False, title="Budget impact (undiscounted)")
     if summary:
         emit(summary, False, title="PSA")
         for j, share in enumerate(summary.crossed_share):
@@ -76,7 +81,8 @@ def run(
         json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         console.print(f"JSON written to {json_path}")
     if report is not None:
-        report.write_text(render(Run(model, base, tornado, psa_run, summary)), encoding="utf-8")
+        page = render(Run(model, base, tornado, psa_run, summary, budget))
+        report.write_text(page, encoding="utf-8")
         console.print(f"report written to {report}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -79,6 +80,8 @@ class Model:
     wtp: float = 0.0
     sources: Mapping[str, str] = field(default_factory=dict)
     meta: Mapping[str, str] = field(default_factory=dict)
+    # keyword arguments of budget_impact.budget_impact (eligible, current, new, source)
+    budget_inputs: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.endpoints) != len(self.states) - 1:
@@ -225,9 +228,12 @@ class Model:
         n: int,
         warn: bool = True,
         keep_membership: bool = False,
+        keep_cycle_costs: bool = False,
     ) -> psm.Outcomes:
         """Costs, QALYs and life years for ``n`` value sets; warns when curves crossed."""
-        out = psm.run(self.strategy_inputs(values), self.settings, n, keep_membership)
+        out = psm.run(
+            self.strategy_inputs(values), self.settings, n, keep_membership, keep_cycle_costs
+        )
         if warn:
             for j, name in enumerate(out.strategies):
                 share = out.crossed[:, j].mean()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from rltcare.economics import distributions as dists
 from rltcare.economics.background import LifeTable, discount_rates
+from rltcare.economics.budget_impact import shares
 from rltcare.economics.model import CostItem, CurveSpec, Model, StrategySpec
 from rltcare.economics.psm import Settings, TimeGrid
 from rltcare.economics.survival_models import FAMILIES
@@ -170,11 +171,19 @@ class BackgroundMortality(_Strict):
     qx: list[float]
 
 
+class BudgetSection(_Strict):
+    source: Annotated[str, Field(min_length=1)]
+    eligible: list[Annotated[float, Field(ge=0)]]
+    current: dict[str, list[float]]
+    new: dict[str, list[float]]
+
+
 class ModelFile(_Strict):
     model: ModelSection
     parameters: dict[str, ParameterSpec] = {}
     strategies: dict[str, StrategyModel]
     background_mortality: BackgroundMortality | None = None
+    budget_impact: BudgetSection | None = None
 
 
 def _years(text: str, field: str) -> float:
@@ -253,7 +262,14 @@ def _build(f: ModelFile) -> Model:
         except InputError as exc:
             exc.field = f"parameters.{k}.{exc.field}" if exc.field else f"parameters.{k}"
             raise
+    budget = f.budget_impact.model_dump() if f.budget_impact else None
+    if budget:
+        for mix in ("current", "new"):
+            shares(
+                budget[mix], tuple(f.strategies), len(budget["eligible"]), f"budget_impact.{mix}"
+            )
     return Model(
+        budget_inputs=budget,
         title=m.title,
         states=tuple(m.states),
         endpoints=tuple(m.endpoints),

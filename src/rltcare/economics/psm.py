@@ -158,6 +158,7 @@ class Outcomes:
     life_years: np.ndarray  # (n, S), undiscounted
     crossed: np.ndarray  # (n, S) True where an inner curve exceeded an outer one
     membership: np.ndarray | None = field(default=None, repr=False)  # (n, S, E + 1, K + 1)
+    cycle_costs: np.ndarray | None = field(default=None, repr=False)  # (n, S, K), undiscounted
 
 
 def _log_survival(curve: Curve, t_years: np.ndarray, cache: dict) -> np.ndarray:
@@ -206,8 +207,35 @@ def _as_rows(x, n: int, e: int | None = None) -> np.ndarray:
     return np.broadcast_to(a, shape)
 
 
+def _cycle_costs(s: StrategyInputs, surv: np.ndarray, grid: TimeGrid, n: int) -> np.ndarray:
+    """Undiscounted costs falling in each cycle (n, K), for budget impact.
+
+    State costs use each cycle's mean membership (life-table style); a dose falls in the
+    cycle containing its time; upfront costs in the first cycle; deaths in their cycle.
+    """
+    e = surv.shape[1]
+    area = np.diff(0.5 * (surv[..., 1:] + surv[..., :-1]) * grid.widths, axis=1, prepend=0.0)
+    out = np.einsum("ne,nek->nk", _as_rows(s.state_cost_per_year, n, e), area)
+    os_ = surv[:, -1]
+    out += _as_rows(s.death_cost, n)[:, None] * (os_[:, :-1] - os_[:, 1:])
+    out[:, 0] += _as_rows(s.upfront_cost, n)
+    for per_event, count, interval in s.scheduled:
+        count = _as_rows(count, n)
+        j = np.arange(int(np.ceil(count.max())) if count.size else 0)
+        share = np.clip(count[:, None] - j[None, :], 0.0, 1.0) * _as_rows(per_event, n)[:, None]
+        cycle = np.clip(
+            np.searchsorted(grid.times, j * interval, side="right") - 1, 0, grid.n_cycles - 1
+        )
+        np.add.at(out, (slice(None), cycle), share)
+    return out
+
+
 def run(
-    strategies: list[StrategyInputs], settings: Settings, n: int, keep_membership: bool = False
+    strategies: list[StrategyInputs],
+    settings: Settings,
+    n: int,
+    keep_membership: bool = False,
+    keep_cycle_costs: bool = False,
 ) -> Outcomes:
     """Evaluate every strategy for ``n`` draws at once."""
     grid = settings.grid
@@ -220,7 +248,7 @@ def run(
         axis=1,
     )
     death_w = discount(grid.midpoints, settings.discount_costs)
-    costs, qalys, lys, crossed, members = [], [], [], [], []
+    costs, qalys, lys, crossed, members, streams = [], [], [], [], [], []
     cache: dict = {}
     for s in strategies:
         e = len(s.curves)
@@ -248,6 +276,8 @@ def run(
         crossed.append(cross)
         if keep_membership:
             members.append(membership(surv))
+        if keep_cycle_costs:
+            streams.append(_cycle_costs(s, surv, grid, n))
     return Outcomes(
         strategies=tuple(s.name for s in strategies),
         costs=np.stack(costs, axis=1),
@@ -255,4 +285,5 @@ def run(
         life_years=np.stack(lys, axis=1),
         crossed=np.stack(crossed, axis=1),
         membership=np.stack(members, axis=1) if keep_membership else None,
+        cycle_costs=np.stack(streams, axis=1) if keep_cycle_costs else None,
     )

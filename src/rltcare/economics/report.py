@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from rltcare.economics.budget_impact import BudgetImpact
 from rltcare.economics.deterministic import DeterministicResult
 from rltcare.economics.distributions import Fixed, MultivariateNormal
 from rltcare.economics.model import Model
@@ -35,6 +36,7 @@ class Run:
     tornado: Tornado | None = None
     psa: PSARun | None = None
     psa_summary: PSASummary | None = None
+    budget: BudgetImpact | None = None
 
 
 def _e(x) -> str:
@@ -283,6 +285,26 @@ def render(run: Run) -> str:
         parts.append(
             f"<p>EVPI per patient at {m.wtp:,.0f} {cur}/QALY: {s.evpi_at_wtp:,.0f} {cur}</p>"
         )
+    if run.budget:
+        bi = run.budget
+        parts.append("<h2>Budget impact (undiscounted)</h2>")
+        parts.append(
+            _table(
+                ["year", "eligible", f"current ({cur})", f"new ({cur})", "difference"],
+                [
+                    [
+                        y.year,
+                        f"{y.eligible:,.0f}",
+                        f"{y.current:,.0f}",
+                        f"{y.new:,.0f}",
+                        f"{y.difference:+,.0f}",
+                    ]
+                    for y in bi.years
+                ],
+                {1, 2, 3, 4},
+            )
+        )
+        parts.append(f"<p>Eligible population: {_e(bi.source)}</p>")
     for i, (title, fig) in enumerate(_figures(run)):
         parts.append(f"<h3>{_e(title)}</h3>")
         parts.append(

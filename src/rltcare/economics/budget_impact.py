@@ -11,10 +11,9 @@ input (later: the national demand model's estimate).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rltcare.economics.model import Model
@@ -46,7 +45,7 @@ class BudgetImpact(Result):
             )
             for y in self.years
         ]
-        return rows + [("total difference", f"{self.total_difference:+,.0f} {self.currency}")]
+        return [*rows, ("total difference", f"{self.total_difference:+,.0f} {self.currency}")]
 
 
 def yearly_costs(model: Model, years: int) -> np.ndarray:

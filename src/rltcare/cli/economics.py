@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import typer
@@ -39,50 +38,33 @@ def run(
     ),
 ) -> None:
     """Run a model: base case, incremental table, tornado and (with --psa) the PSA."""
-    from rltcare.economics import model_from_toml, one_way, run_deterministic, run_psa, summarise
-    from rltcare.economics.budget_impact import budget_impact
-    from rltcare.economics.model import CurveCrossingWarning
-    from rltcare.economics.report import Run, render
+    from rltcare.economics import model_from_toml
+    from rltcare.economics.analysis import analyse
+    from rltcare.economics.report import render
 
     model = model_from_toml(_read(model_file), file=str(model_file))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CurveCrossingWarning)  # reported in the results
-        base = run_deterministic(model)
-        tornado = one_way(model) if len(model.names) > 1 and model.varied() else None
-        psa_run = run_psa(model, psa, seed, scheduler=dask) if psa else None
-    summary = summarise(psa_run, model.wtp) if psa_run else None
-    budget = budget_impact(model, **model.budget_inputs) if model.budget_inputs else None
-    data = {
-        "model": {
-            "title": model.title,
-            "currency": model.currency,
-            "wtp": model.wtp,
-            **dict(model.meta),
-        },
-        "deterministic": base.to_dict(),
-        "tornado": tornado.to_dict() if tornado else None,
-        "psa": summary.to_dict() if summary else None,
-        "budget_impact": budget.to_dict() if budget else None,
-    }
+    done = analyse(model, psa, seed, scheduler=dask)
+    result = done.result()
     if json_path is not None and str(json_path) == "-":
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        emit(result, True)
         return
-    emit(base, False, title=model.title)
-    if budget:
-        emit(budget, False, title="Budget impact (undiscounted)")
-    if summary:
-        emit(summary, False, title="PSA")
-        for j, share in enumerate(summary.crossed_share):
+    emit(done.base, False, title=model.title)
+    if done.budget:
+        emit(done.budget, False, title="Budget impact (undiscounted)")
+    if done.psa_summary:
+        emit(done.psa_summary, False, title="PSA")
+        for j, share in enumerate(done.psa_summary.crossed_share):
             if share:
                 console.print(
                     f"[yellow]warning[/]: {model.names[j]}: PFS capped at OS in {share:.1%} of PSA iterations"
                 )
     if json_path is not None:
-        json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        json_path.write_text(
+            json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         console.print(f"JSON written to {json_path}")
     if report is not None:
-        page = render(Run(model, base, tornado, psa_run, summary, budget))
-        report.write_text(page, encoding="utf-8")
+        report.write_text(render(done), encoding="utf-8")
         console.print(f"report written to {report}")
 
 

@@ -8,35 +8,18 @@ model run can fill are filled from the model, the rest are listed for the analys
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
-from rltcare.economics.budget_impact import BudgetImpact
-from rltcare.economics.deterministic import DeterministicResult
+from rltcare.economics.analysis import Run
 from rltcare.economics.distributions import Fixed, MultivariateNormal
-from rltcare.economics.model import Model
-from rltcare.economics.owsa import Tornado
-from rltcare.economics.psa import PSARun, PSASummary
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}.warn{color:#a40}
 """
-
-
-@dataclass(frozen=True)
-class Run:
-    """Everything a report shows; PSA parts are optional."""
-
-    model: Model
-    base: DeterministicResult
-    tornado: Tornado | None = None
-    psa: PSARun | None = None
-    psa_summary: PSASummary | None = None
-    budget: BudgetImpact | None = None
 
 
 def _e(x) -> str:
@@ -67,7 +50,7 @@ def _distribution(d) -> str:
     return f"{type(d).__name__.lower()} (95%: {lo:.4g}–{hi:.4g})"
 
 
-def _figures(run: Run) -> list[tuple[str, go.Figure]]:
+def figures(run: Run) -> list[tuple[str, go.Figure]]:
     m, cur = run.model, run.model.currency
     figs = []
     out = m.evaluate(m.base_values(), 1, warn=False, keep_membership=True)
@@ -305,7 +288,7 @@ def render(run: Run) -> str:
             )
         )
         parts.append(f"<p>Eligible population: {_e(bi.source)}</p>")
-    for i, (title, fig) in enumerate(_figures(run)):
+    for i, (title, fig) in enumerate(figures(run)):
         parts.append(f"<h3>{_e(title)}</h3>")
         parts.append(
             fig.to_html(

@@ -52,10 +52,11 @@ def test_fit_ranks_families(tmp_path, capsys):
     csv = tmp_path / "ipd.csv"
     csv.write_text("time,event\n" + "\n".join(f"{x:.4f},1" for x in t))
     with pytest.raises(SystemExit):
-        main(["economics", "fit", str(csv), "--json"])
+        main(["economics", "fit", str(csv), "--json", "--report", str(tmp_path / "fits.html")])
     fits = json.loads(capsys.readouterr().out)
     assert len(fits) == 6
     assert [f["aic"] for f in fits] == sorted(f["aic"] for f in fits)
+    assert "Kaplan-Meier" in (tmp_path / "fits.html").read_text()
     with pytest.raises(SystemExit) as exc:
         main(["economics", "fit", str(csv), "--event", "status"])
     assert exc.value.code == 2

@@ -78,3 +78,13 @@ def test_bad_data_is_rejected():
         fit("weibull", [1.0, 2.0], [1, 2])
     with pytest.raises(NotAchievableError, match="no events"):
         fit("weibull", [1.0, 2.0], [0, 0])
+
+
+def test_kaplan_meier_matches_lifelines(data):
+    from lifelines import KaplanMeierFitter
+
+    from rltcare.economics.report import kaplan_meier
+
+    t, s = kaplan_meier(*data)
+    expected = KaplanMeierFitter().fit(*data).survival_function_at_times(t[1:]).to_numpy()
+    assert s[1:] == pytest.approx(expected, abs=1e-12)

@@ -77,6 +77,9 @@ def fit(
     event: str = typer.Option("event", "--event", help="Name of the event column."),
     time_unit: str = typer.Option("months", "--time-unit", help="days, weeks, months or years."),
     as_json: bool = typer.Option(False, "--json", help="Print the fits as JSON."),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write the fits over the KM curve (HTML)."
+    ),
 ) -> None:
     """Fit the six parametric families to right-censored data; rank by AIC (BIC shown)."""
     import pandas as pd
@@ -109,6 +112,13 @@ def fit(
         }
         for f in fits
     ]
+    if report is not None:
+        from rltcare.economics.report import fits_page
+
+        report.write_text(
+            fits_page(frame[time], frame[event], fits, f"Parametric fits: {data.name}"),
+            encoding="utf-8",
+        )
     if as_json:
         emit(rows, True)
         return

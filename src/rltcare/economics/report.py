@@ -318,3 +318,45 @@ def render(run: Run) -> str:
     parts.append(_cheers(run))
     body = "\n".join(parts)
     return f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(m.title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
+
+
+def kaplan_meier(time, event) -> tuple[np.ndarray, np.ndarray]:
+    """Product-limit estimate: step times (with 0) and survival just after each."""
+    t = np.asarray(time, dtype=float)
+    d = np.asarray(event, dtype=int)
+    times = np.unique(t[d == 1])
+    at_risk = (t[None, :] >= times[:, None]).sum(axis=1)
+    deaths = ((t[None, :] == times[:, None]) & (d[None, :] == 1)).sum(axis=1)
+    return np.r_[0.0, times], np.r_[1.0, np.cumprod(1 - deaths / at_risk)]
+
+
+def fits_page(time, event, fits, title: str = "Parametric fits") -> str:
+    """An HTML page with the KM curve, each fitted curve over it, and the AIC/BIC table."""
+    km_t, km_s = kaplan_meier(time, event)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=km_t, y=km_s, mode="lines", line={"shape": "hv", "color": "black"}, name="Kaplan-Meier"
+    )
+    grid = np.linspace(0, 1.5 * float(np.max(time)), 300)
+    for f in fits:
+        fig.add_scatter(
+            x=grid,
+            y=f.curve().survival(grid)[0],
+            mode="lines",
+            name=f"{f.family} (AIC {f.aic:.1f})",
+        )
+    unit = fits[0].time_unit if fits else ""
+    fig.update_layout(title=title, xaxis_title=unit, yaxis_title="survival")
+    rows = [
+        [
+            f.family,
+            f"{f.aic:.1f}",
+            f"{f.bic:.1f}",
+            f"{f.curve().median()[0]:.3g}",
+            ", ".join(f"{k} {v:.4g}" for k, v in f.params.items()),
+        ]
+        for f in fits
+    ]
+    body = _table(["family", "AIC", "BIC", f"median ({unit})", "parameters"], rows, {1, 2, 3})
+    plot = fig.to_html(full_html=False, include_plotlyjs="inline", config={"displaylogo": False})
+    return f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title><style>{_STYLE}</style></head><body><h1>{_e(title)}</h1>{body}{plot}</body></html>"

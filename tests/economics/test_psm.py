@@ -2,6 +2,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rltcare.economics import psm
 from rltcare.economics.background import LifeTable, discount_rates
@@ -92,3 +94,25 @@ def test_vectorised_run_equals_a_loop_over_draws(model):
             one = model.evaluate({k: v[i : i + 1] for k, v in values.items()}, 1)
             assert one.costs[0] == pytest.approx(whole.costs[i])
             assert one.qalys[0] == pytest.approx(whole.qalys[i])
+
+
+@given(
+    pfs=st.tuples(st.floats(0.3, 3.0), st.floats(1.0, 60.0)),
+    os_=st.tuples(st.floats(0.3, 3.0), st.floats(1.0, 60.0)),
+)
+def test_membership_is_a_partition_whatever_the_curves(pfs, os_):
+    """Invariant: after the constraint every state is ≥ 0 and the states sum to 1."""
+    s = psm.StrategyInputs(
+        name="x",
+        curves=(
+            SurvivalCurve("weibull", {"shape": pfs[0], "scale": pfs[1]}),
+            SurvivalCurve("weibull", {"shape": os_[0], "scale": os_[1]}),
+        ),
+        state_cost_per_year=np.zeros(2),
+        utility=np.ones(2),
+    )
+    out = psm.run([s], psm.Settings(psm.TimeGrid(1 / 12, 10)), 1, keep_membership=True)
+    m = out.membership[0, 0]
+    assert np.all(m >= -1e-12)
+    assert m.sum(axis=0) == pytest.approx(1.0)
+    assert out.qalys[0, 0] == pytest.approx(out.life_years[0, 0])

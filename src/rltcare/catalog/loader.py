@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from rltcare.catalog.jurisdiction import Jurisdiction
+from rltcare.catalog.jurisdiction import ContactScenario, Jurisdiction
 from rltcare.catalog.nuclide import Nuclide, PhotonLine, parse_nuclide
 from rltcare.catalog.radiopharmaceutical import Radiopharmaceutical
 from rltcare.catalog.table import Table
@@ -40,6 +40,7 @@ _TOML_KINDS: dict[str, tuple[type[BaseModel], str | None, str]] = {
     "nuclides": (Nuclide, "nuclide", "name"),
     "radiopharmaceuticals": (Radiopharmaceutical, "radiopharmaceutical", "id"),
     "jurisdiction": (Jurisdiction, None, "id"),
+    "contact_patterns": (ContactScenario, "scenario", "id"),
 }
 
 
@@ -55,6 +56,7 @@ class Catalog:
     files: tuple[str, ...] = ()
     version: str = ""
     meta: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    contact_scenarios: Mapping[str, ContactScenario] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
@@ -318,6 +320,7 @@ class _Builder:
             files=tuple(self.files),
             version=self.digest.hexdigest()[:12],
             meta=MappingProxyType(self.meta),
+            contact_scenarios=MappingProxyType(dict(self.records["contact_patterns"])),
         )
         _check_references(catalog)
         return catalog

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rltcare.economics.survival_models import FAMILIES, ProportionalHazards, SurvivalCurve
@@ -50,6 +50,7 @@ def test_proportional_hazards_raises_survival_to_hr():
     assert ph.survival_years([1.0]) == pytest.approx(ph.survival([12.0]))
 
 
+@settings(deadline=None)  # timing varies on a shared machine
 @given(
     family=st.sampled_from(sorted(FAMILIES)),
     t=st.lists(st.floats(0.01, 500), min_size=2, max_size=10),

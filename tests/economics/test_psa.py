@@ -74,3 +74,11 @@ def test_tornado_is_sorted_and_brackets_the_base(model):
         < t.base
         < max(top.outcome_at_low, top.outcome_at_high)
     )
+
+
+def test_population_evpi_discounts_future_patients():
+    from rltcare.economics.voi import population_evpi
+
+    # 100 per patient, 1,000 patients a year for 3 years at 3.5 %: 100 × 1000 × (1 + 1/1.035 + 1/1.035²)
+    expected = 100 * 1000 * (1 + 1 / 1.035 + 1 / 1.035**2)
+    assert population_evpi(np.array([100.0]), 1000, 3, 0.035)[0] == pytest.approx(expected)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
 from rltcare.economics.icer import IncrementalTable, incremental, net_monetary_benefit
 from rltcare.economics.model import CurveCrossingWarning, Model
 from rltcare.result import Result
@@ -68,9 +66,3 @@ def run_deterministic(model: Model) -> DeterministicResult:
         incremental=incremental(out.strategies, out.costs[0], out.qalys[0]),
         warnings=[str(w.message) for w in caught],
     )
-
-
-def icer_of(costs: np.ndarray, qalys: np.ndarray, j: int, ref: int = 0) -> np.ndarray:
-    """ICER of strategy ``j`` versus ``ref`` per row (inf where QALYs are equal)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (costs[..., j] - costs[..., ref]) / (qalys[..., j] - qalys[..., ref])

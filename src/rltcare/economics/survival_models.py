@@ -154,12 +154,6 @@ def to_natural(fam: Family, coef: np.ndarray) -> np.ndarray:
     return np.where(np.array(fam.positive), np.exp(coef), coef)
 
 
-def to_coef(fam: Family, natural: np.ndarray) -> np.ndarray:
-    """Natural scale → fit/PSA scale."""
-    natural = np.asarray(natural, dtype=float)
-    return np.where(np.array(fam.positive), np.log(np.where(fam.positive, natural, 1.0)), natural)
-
-
 class Curve:
     """What the partitioned survival model needs from a curve (vectorised over draws)."""
 
@@ -191,11 +185,6 @@ class Curve:
 
     def median(self) -> np.ndarray:
         return self.quantile(0.5)
-
-    def restricted_mean(self, horizon: float, steps: int = 2000) -> np.ndarray:
-        """Area under S from 0 to ``horizon`` (trapezoid, fine grid), in the curve's unit."""
-        t = np.linspace(0.0, horizon, steps + 1)
-        return np.trapezoid(self.survival(t), t, axis=-1)
 
 
 @dataclass(frozen=True, eq=False)

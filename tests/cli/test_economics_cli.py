@@ -60,3 +60,45 @@ def test_fit_ranks_families(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["economics", "fit", str(csv), "--event", "status"])
     assert exc.value.code == 2
+
+
+def test_guyot_rebuilds_ipd_from_a_percent_km_csv(tmp_path, capsys):
+    """KM of 10 patients dying at months 1..10 (no censoring), digitised in percent."""
+    km = tmp_path / "km.csv"
+    km.write_text("time,survival\n" + "\n".join(f"{m},{100 - 10 * m}" for m in range(1, 11)))
+    out = tmp_path / "ipd.csv"
+    with pytest.raises(SystemExit):
+        main(
+            [
+                "economics",
+                "guyot",
+                str(km),
+                "--risk-times",
+                "0,5",
+                "--at-risk",
+                "10,6",
+                "--output",
+                str(out),
+                "--json",
+            ]
+        )
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["patients"] == 10
+    assert summary["events"] == 10
+    assert summary["median"] == 5.0
+    assert out.read_text().startswith("time,event")
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "economics",
+                "guyot",
+                str(km),
+                "--risk-times",
+                "0,5",
+                "--at-risk",
+                "10",
+                "--output",
+                str(out),
+            ]
+        )
+    assert exc.value.code == 2

@@ -135,6 +135,65 @@ def fit(
     )
 
 
+def _numbers(text: str, field: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError("expected comma-separated numbers", field=field, value=text) from None
+
+
+@app.command()
+def guyot(
+    km: Path = typer.Argument(
+        ..., help="CSV of digitised KM points: columns time, survival (fraction or %)."
+    ),
+    risk_times: str = typer.Option(
+        ..., "--risk-times", help="Times of the numbers-at-risk table, e.g. 0,3,6,9."
+    ),
+    at_risk: str = typer.Option(
+        ..., "--at-risk", help="Numbers at risk at those times, e.g. 280,201,120,70."
+    ),
+    total_events: int | None = typer.Option(
+        None, "--total-events", help="Total events, if published."
+    ),
+    output: Path = typer.Option(
+        ..., "--output", help="Where to write the reconstructed IPD (CSV: time,event)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Reconstruct individual patient data from a published KM curve (Guyot et al. 2012)."""
+    import numpy as np
+    import pandas as pd
+
+    from rltcare.economics.guyot import reconstruct
+    from rltcare.economics.report import kaplan_meier
+
+    try:
+        frame = pd.read_csv(km)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the CSV: {exc}", file=str(km)) from None
+    for column in ("time", "survival"):
+        if column not in frame:
+            raise InputError(f"no column '{column}'", file=str(km), field=column)
+    surv = frame["survival"].to_numpy(dtype=float)
+    if surv.max() > 1.0 + 1e-9:  # digitised in percent
+        surv = surv / 100.0
+    times, counts = _numbers(risk_times, "risk-times"), _numbers(at_risk, "at-risk")
+    if len(times) != len(counts):
+        raise InputError("give one number at risk per risk time", field="at-risk")
+    ipd = reconstruct(frame["time"].to_numpy(dtype=float), surv, times, counts, total_events)
+    pd.DataFrame({"time": ipd.time, "event": ipd.event}).to_csv(output, index=False)
+    t, s = kaplan_meier(ipd.time, ipd.event)
+    below = np.flatnonzero(s <= 0.5)
+    summary = {
+        "patients": ipd.n,
+        "events": int(ipd.event.sum()),
+        "median": float(t[below[0]]) if below.size else None,
+        "output": str(output),
+    }
+    emit(summary, as_json, title="Reconstructed IPD")
+
+
 def register(root: typer.Typer) -> None:
     """Add the ``economics`` command group."""
     root.add_typer(app, name="economics")

@@ -69,7 +69,7 @@ def figures(run: Run) -> list[tuple[str, go.Figure]]:
     fig.update_layout(
         title="State membership (base case)", xaxis_title="years", yaxis_title="proportion"
     )
-    figs.append(("Markov trace", fig))
+    figs.append(("State membership", fig))
     if run.tornado and run.tornado.bars:
         bars = run.tornado.bars[:15][::-1]
         fig = go.Figure()

@@ -53,3 +53,12 @@ def test_validate_reports_a_bad_file(tmp_path, capsys):
     code, _, err = run(capsys, "catalog", "validate", str(bad))
     assert code == 2
     assert str(bad) in err and "half_life" in err and "more than zero" in err
+
+
+def test_catalog_lists_and_shows_contact_scenarios(capsys):
+    code, out, _ = run(capsys, "catalog", "list", "contact_scenarios", "--json")
+    assert code == 0
+    keys = {row["key"] for row in json.loads(out)}
+    assert "sleeping-apart" in keys
+    code, out, _ = run(capsys, "catalog", "show", "sleeping-apart", "--json")
+    assert json.loads(out)["kind"] == "contact scenario"

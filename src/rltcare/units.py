@@ -57,6 +57,10 @@ _TIME_H = {
     "week": 168.0,
     "weeks": 168.0,
     "w": 168.0,
+    # A twelfth of a Julian year, as economic models use for monthly cycles.
+    "mo": 730.5,
+    "month": 730.5,
+    "months": 730.5,
     # Julian year, as radioactivedecay and ENSDF use for half-lives.
     "y": 8766.0,
     "yr": 8766.0,

@@ -1,5 +1,8 @@
 """The documentation is run: every ``$ rltcare ...`` line in a ```console block of docs/ and
-README.md executes, and exits 2 exactly when the block shows an ``error:`` line for it."""
+README.md executes, and exits 2 exactly when the block shows an ``error:`` line for it.
+
+Commands run in an empty folder in which ``docs/`` and ``examples/`` link to the
+repository's, so examples may read shipped files and write their outputs freely."""
 
 import re
 import shlex
@@ -30,6 +33,9 @@ def examples() -> list:
 
 @pytest.mark.parametrize(("command", "expect_error"), examples())
 def test_documented_command_runs(command, expect_error, tmp_path, monkeypatch, capsys):
+    for folder in ("docs", "examples"):
+        if (ROOT / folder).is_dir():
+            (tmp_path / folder).symlink_to(ROOT / folder, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     argv = shlex.split(command)[1:]
     with pytest.raises(SystemExit) as info:

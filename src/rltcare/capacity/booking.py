@@ -1,16 +1,16 @@
 """The treatment event loop: book, admit, defer and cancel cycles against beds, chairs and doses.
 
-Free capacity per grid cell lives in a ``bytearray`` (or ``array``) shared with a
-numpy view: the common case — the first few admission times — is checked with
-``min(free[a:a + n])`` in C without numpy call overhead; a crowded calendar
-falls back to a vectorised scan over growing windows. Bookings update the
-numpy view. Patient state is kept in Python lists for the same reason.
+Free units per grid cell are a numpy array; beside it a ``bytearray`` marks the
+full cells. Finding the earliest admission is a jump search in C: for a
+candidate start, ``blocked.rfind(1, start, end)`` gives the last full cell of
+the stay, and the search jumps past it (to the next admission time) instead
+of stepping cell by cell. Patient state is kept in Python lists, which are
+faster than numpy for one element at a time.
 """
 
 from __future__ import annotations
 
 import heapq
-from array import array
 from bisect import bisect_left
 from math import ceil
 
@@ -23,17 +23,7 @@ REQUEST, ADMIT, LEAVE, OUTAGE = 0, 1, 2, 3
 WAITING, SCREENED_OUT, DIED, DROPPED_OUT, TREATED, NEVER_BOOKED = range(6)
 # Dose outcomes.
 GIVEN, WASTED, NOT_DELIVERED = range(3)
-_SCAN = 32  # admission times tried one by one before the vectorised scan
 _EPS = 1e-9
-
-
-def _free_cells(capacity: np.ndarray):
-    """A mutable buffer of free units per cell and a numpy view on the same memory."""
-    if capacity.max(initial=0) < 256:
-        buffer = bytearray(capacity.astype(np.uint8).tobytes())
-        return buffer, np.frombuffer(buffer, dtype=np.uint8)
-    buffer = array("i", capacity.astype(np.int32).tobytes())
-    return buffer, np.frombuffer(buffer, dtype=np.int32)
 
 
 def stay_cells(start_h: float, stay_h: float, clocks: tuple[float, ...], step_h: float) -> int:
@@ -54,12 +44,10 @@ class TreatmentLoop:
         self.status = status
         self.exit_h = exit_h
         self.step = model.step_h
-        self.free = []
-        self.free_np = []
-        for r in model.resources:
-            buffer, view = _free_cells(r.capacity)
-            self.free.append(buffer)
-            self.free_np.append(view)
+        self.free = [r.capacity.tolist() for r in model.resources]
+        self.blocked = [
+            bytearray((r.capacity <= 0).astype(np.uint8).tobytes()) for r in model.resources
+        ]
         self.admit_cells = [r.admit_cells.tolist() for r in model.resources]
         self.deliveries = [s.deliveries_h.tolist() for s in model.supplies]
         self.last_delivery = [s.last_delivery.tolist() for s in model.supplies]
@@ -162,7 +150,7 @@ class TreatmentLoop:
             return
         cell, cells, delivery, order_h = found
         res = ind.resource
-        self.free_np[res][cell : cell + cells] -= 1
+        self._take(res, cell, cell + cells, -1)
         if delivery >= 0:
             self.delivered[ind.supply][delivery] += 1
             self.booked_on[ind.supply].setdefault(delivery, set()).add(p)
@@ -174,22 +162,30 @@ class TreatmentLoop:
         else:
             self.push(admit_h, 0, ADMIT, p, self.seq)
 
+    def _take(self, res, start, end, change):
+        """Take (change −1) or give back (+1) one unit over cells [start, end)."""
+        free, blocked = self.free[res], self.blocked[res]
+        for cell in range(start, end):
+            units = free[cell] + change
+            free[cell] = units
+            blocked[cell] = units <= 0
+
     def find(self, now, p, ind):
         """Earliest (cell, cells, delivery, order time) for the patient's next cycle, or None."""
         step = self.step
         res, s_i, lead, clocks, shelf, most, last, deliveries, cancelled = self.plans[ind.index]
-        free, admit = self.free[res], self.admit_cells[res]
+        blocked, admit = self.blocked[res], self.admit_cells[res]
         order_by = now + lead - _EPS
         earliest = self.earliest[p]
-        k = bisect_left(
+        j = bisect_left(
             admit, ceil((earliest if earliest > now + lead else now + lead) / step - _EPS)
         )
-        c = self.cycle[p]
-        stay_h = self.stay[p][c]
+        stay_h = self.stay[p][self.cycle[p]]
         fixed = 0 if clocks else max(ceil(stay_h / step - _EPS), 1)
-        limit = len(free)
+        limit = len(blocked)
         delivered = self.delivered[s_i] if s_i is not None else None
-        for j in range(k, min(k + _SCAN, len(admit))):
+        n_admit = len(admit)
+        while j < n_admit:
             cell = admit[j]
             cells = fixed or stay_cells(cell * step, stay_h, clocks, step)
             if cell + cells > limit:
@@ -197,63 +193,26 @@ class TreatmentLoop:
             delivery = -1
             if s_i is not None:
                 delivery = last[cell]
-                if delivery < 0 or cancelled[delivery]:
-                    continue
                 when = deliveries[delivery]
-                if when < order_by or cell * step - when > shelf:
+                if (
+                    delivery < 0
+                    or cancelled[delivery]
+                    or when < order_by
+                    or cell * step - when > shelf
+                    or (most is not None and delivered[delivery] >= most)
+                ):
+                    j += 1
                     continue
-                if most is not None and delivered[delivery] >= most:
-                    continue
-            if min(free[cell : cell + cells]) > 0:
-                order_h = max(now, deliveries[delivery] - lead) if s_i is not None else np.inf
+            full = blocked.rfind(1, cell, cell + cells)
+            if full < 0:
+                order_h = max(now, when - lead) if s_i is not None else np.inf
                 return cell, cells, delivery, order_h
-        if k + _SCAN >= len(admit):
-            return None
-        supply = None if s_i is None else self.m.supplies[s_i]
-        return self._scan(now, k + _SCAN, stay_h, ind, supply, order_by)
-
-    def _scan(self, now, k, stay_h, ind, supply, order_by):
-        """Vectorised search over windows of admission times that grow fourfold."""
-        step, res = self.step, ind.resource
-        free, admit = self.free_np[res], self.m.resources[ind.resource].admit_cells
-        limit = free.size
-        chunk = 4 * _SCAN
-        while k < admit.size:
-            cand = admit[k : k + chunk]
-            if ind.discharge_clock_h:
-                cells = np.array(
-                    [
-                        stay_cells(c * step, stay_h, ind.discharge_clock_h, step)
-                        for c in cand.tolist()
-                    ]
-                )
-            else:
-                cells = np.full(cand.size, max(ceil(stay_h / step - _EPS), 1))
-            ok = cand + cells <= limit
-            if supply is not None:
-                s_i = ind.supply
-                last = supply.last_delivery[cand]
-                when = supply.deliveries_h[last]
-                ok &= (last >= 0) & (when >= order_by) & (cand * step - when <= supply.shelf_h)
-                ok &= np.frombuffer(self.cancelled[s_i], dtype=bool)[last] == 0
-                if supply.max_per_delivery is not None:
-                    ok &= np.asarray(self.delivered[s_i])[last] < supply.max_per_delivery
-            lo, top = int(cand[0]), min(int(cand[-1] + cells.max()), limit)
-            full = np.concatenate(([0], np.cumsum(free[lo:top] == 0)))
-            rel = np.minimum(cand - lo, top - lo)
-            ok &= full[np.minimum(rel + cells, top - lo)] == full[rel]
-            if ok.any():
-                j = int(ok.argmax())
-                if supply is None:
-                    return int(cand[j]), int(cells[j]), -1, np.inf
-                return int(cand[j]), int(cells[j]), int(last[j]), max(now, when[j] - supply.lead_h)
-            k += chunk
-            chunk *= 4
+            j = bisect_left(admit, full + 1, j + 1)
         return None
 
     def cancel(self, now, p, dose_outcome):
         _, res, cell, cells, s_i, delivery, order_h = self.booking.pop(p)
-        self.free_np[res][cell : cell + cells] += 1
+        self._take(res, cell, cell + cells, 1)
         if delivery >= 0:
             self.delivered[s_i][delivery] -= 1
             self.booked_on[s_i][delivery].discard(p)

@@ -116,7 +116,8 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
         deferrals=np.array(loop.deferral_rows, dtype=float).reshape(-1, 2),
         doses=np.array(loop.dose_rows, dtype=float).reshape(-1, 3),
         used=tuple(
-            r.capacity - free for r, free in zip(model.resources, loop.free_np, strict=True)
+            r.capacity - np.asarray(free)
+            for r, free in zip(model.resources, loop.free, strict=True)
         ),
         events=loop.events + 3 * n,
     )

@@ -131,7 +131,7 @@ def waiting_list(run: RunResult, times_h: np.ndarray) -> np.ndarray:
 def _little(run: RunResult, out: dict[str, float]) -> None:
     """L sampled on the booking grid over the whole run, and λ·W from the patients' records."""
     horizon = run.model.horizon_h
-    grid = np.arange(0.0, horizon, run.model.step_h)
+    grid = np.arange(0.5 * run.model.step_h, horizon, run.model.step_h)  # mid-cell: unbiased
     out["little_L"] = float(waiting_list(run, grid).mean())
     ref = run.cohort.referral_h
     out["little_lambda_W"] = float((np.minimum(run.exit_h, horizon) - ref).sum() / horizon)

@@ -78,7 +78,8 @@ def draw_cohort(model: ServiceModel, seed: int, replication: int) -> Cohort:
         screen = stream(seed, replication, "screening", i).random(n) < ind.screen_failure
         stops = stream(seed, replication, "stopping", i).random((n, ind.cycles - 1))
         stopped = stops < ind.stop_probability
-        cycles = np.where(stopped.any(axis=1), stopped.argmax(axis=1) + 1, ind.cycles)
+        first_stop = stopped.argmax(axis=1) + 1 if ind.cycles > 1 else np.ones(n, dtype=np.int64)
+        cycles = np.where(stopped.any(axis=1), first_stop, ind.cycles)
         stay = np.full((n, max_cycles), np.nan)
         if n:
             drawn = ind.stay.sample(n * ind.cycles, stream(seed, replication, "stay", i))

@@ -53,12 +53,12 @@ def fake_release(monkeypatch):
         jurisdiction, product, administered_mbq, kinetics, *, cycles_per_year=1, catalog=None
     ):
         calls.update(
-            jurisdiction=jurisdiction,
+            jurisdiction=jurisdiction.id,
             product=product.id,
             n=len(administered_mbq),
             cycles=cycles_per_year,
         )
-        never = jurisdiction == "never"
+        never = jurisdiction.id == "never"
         return np.where(never, np.inf, 24.0 + kinetics.half_lives_h[:, -1])
 
     module = types.ModuleType("rltcare.physics.release")
@@ -81,6 +81,9 @@ class _Catalog:
 
     def radiopharmaceutical(self, key):
         return self.product
+
+    def jurisdiction(self, key):
+        return types.SimpleNamespace(id=key)
 
     def nuclide(self, name):
         return types.SimpleNamespace(half_life_h=159.5)

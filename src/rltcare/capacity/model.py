@@ -291,9 +291,17 @@ def _check_servable(model: ServiceModel, ind: IndicationModel, file) -> None:
             file=file,
             field=field,
         )
+    stays = ind.stay.sample(256, np.random.default_rng(0))
+    if ind.cycles > 1 and np.median(stays) >= ind.interval_h:
+        raise InputError(
+            f"the interval ({ind.interval_h:g} h) is not longer than the median length of stay "
+            f"({np.median(stays):g} h) of '{ind.name}'",
+            file=file,
+            field=f"indication[{ind.index}].interval",
+        )
     if res.kind == "chair":
         hours = model.scenario.resource(res.name)
-        session = ind.stay.sample(1, np.random.default_rng(0))[0]
+        session = float(np.max(stays))
         if session > hours.close_h - hours.open_h + 1e-9:
             raise NotAchievableError(
                 f"{who}: a {session:g} h chair session does not fit in '{res.name}' "

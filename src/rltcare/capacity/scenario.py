@@ -132,8 +132,9 @@ class LengthOfStay(_Frozen):
     (``median`` and ``cv``), ``empirical`` (``values``: resampled), or ``physics``:
     drawn per patient from the discharge engine under ``jurisdiction`` for the
     indication's product (no fixed "48 h" unless the user chooses ``fixed``).
-    ``round_to`` lists the ward's discharge times of day; a stay ends at the
-    next one.
+    ``minimum`` is the least time the bed or chair is held (infusion and
+    observation, for an outpatient who may leave at once); ``round_to`` lists the
+    ward's discharge times of day; a stay ends at the next one.
     """
 
     model: Literal["fixed", "exponential", "lognormal", "empirical", "physics"]
@@ -148,6 +149,7 @@ class LengthOfStay(_Frozen):
         None, validation_alias=AliasChoices("activity", "activity_mbq")
     )
     round_to: tuple[ClockTime, ...] = ()
+    minimum_h: DurationOrZero = _h("minimum", 0.0)
 
     @field_validator("round_to")
     @classmethod

@@ -91,7 +91,7 @@ class PhysicsLengthOfStay:
         activity = np.full(n, self.activity_mbq or product.typical_activity_mbq)
         stays = np.asarray(
             earliest_discharge_h(
-                self.jurisdiction,
+                catalog.jurisdiction(self.jurisdiction),
                 product,
                 activity,
                 kinetics,
@@ -109,6 +109,17 @@ class PhysicsLengthOfStay:
         return stays
 
 
+@dataclass(frozen=True)
+class AtLeast:
+    """Another model's stays, never shorter than ``hours`` (infusion and observation)."""
+
+    model: LengthOfStayModel
+    hours: float
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return np.maximum(self.model.sample(n, rng), self.hours)
+
+
 def stay_model_from(
     spec: LengthOfStay,
     *,
@@ -119,6 +130,11 @@ def stay_model_from(
     field: str,
 ) -> LengthOfStayModel:
     """Build the model a scenario's ``length_of_stay`` table describes."""
+    model = _base_model(spec, product, jurisdiction, cycles_per_year, catalog, field)
+    return AtLeast(model, spec.minimum_h) if spec.minimum_h > 0 else model
+
+
+def _base_model(spec, product, jurisdiction, cycles_per_year, catalog, field) -> LengthOfStayModel:
     if spec.model == "fixed":
         return FixedStay(spec.hours)
     if spec.model == "exponential":

@@ -8,7 +8,7 @@ import typer
 
 from rltcare import __version__
 from rltcare.cli import catalog as catalog_commands
-from rltcare.cli import decay, dose_rate, release, serve, waste
+from rltcare.cli import decay, dose_rate, release, serve, simulate, waste
 from rltcare.errors import InputError
 
 app = typer.Typer(
@@ -36,7 +36,7 @@ def _root(
 
 
 # Each module owns its commands: decay and order; dose-rate; release and restrictions; waste.
-for module in (decay, dose_rate, release, waste, serve):
+for module in (decay, dose_rate, release, waste, serve, simulate):
     module.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 

@@ -88,6 +88,6 @@ def test_random_outages_are_part_of_the_seeded_stream() -> None:
     np.testing.assert_array_equal(a.doses, b.doses)
 
 
-def test_event_count_and_stay_cells() -> None:
-    assert stay_cells(8.0, 46.0, (10.0,), 1.0) == 50  # Mon 08:00 → Wed 10:00
-    assert stay_cells(8.0, 3.2, (), 1.0) == 4
+def test_stay_cells() -> None:
+    assert stay_cells(8.0, 46.0, np.array([10.0]), 1, 1.0) == 50  # Mon 08:00 → Wed 10:00
+    assert stay_cells(8.0, 3.2, np.zeros(1), 0, 1.0) == 4

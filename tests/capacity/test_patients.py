@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rltcare.capacity.kernel import serve_fifo
 from rltcare.capacity.model import build_model
-from rltcare.capacity.patients import draw_cohort, referral_times, serve_fifo, stream
+from rltcare.capacity.patients import draw_cohort, referral_times, stream
 
 from .scenarios import build, ward
 

@@ -35,10 +35,11 @@ from rltcare.capacity.booking import (
     DROPPED_OUT,
     SCREENED_OUT,
     WAITING,
-    TreatmentLoop,
+    book_treatments,
 )
+from rltcare.capacity.kernel import serve_fifo
 from rltcare.capacity.model import ServiceModel
-from rltcare.capacity.patients import Cohort, draw_cohort, serve_fifo
+from rltcare.capacity.patients import Cohort, draw_cohort
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,7 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
     exit_h[died | dropped] = leave[died | dropped]
     offsets = np.array([ind.earliest_after_consultation_h for ind in model.indications])
     ready = ready + offsets[cohort.indication]
-    loop = TreatmentLoop(model, cohort, seed, replication, status, exit_h)
-    loop.run(ready)
+    booked = book_treatments(model, cohort, ready, status, exit_h, seed, replication)
     return RunResult(
         model=model,
         seed=seed,
@@ -109,15 +109,12 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
         mdt_h=stage_times[0],
         pet_h=stage_times[1],
         consultation_h=stage_times[2],
-        first_cycle_h=loop.first_h,
+        first_cycle_h=booked.first_h,
         exit_h=exit_h,
         status=status,
-        cycles=np.array(loop.cycle_rows, dtype=float).reshape(-1, 7),
-        deferrals=np.array(loop.deferral_rows, dtype=float).reshape(-1, 2),
-        doses=np.array(loop.dose_rows, dtype=float).reshape(-1, 3),
-        used=tuple(
-            r.capacity - np.asarray(free)
-            for r, free in zip(model.resources, loop.free, strict=True)
-        ),
-        events=loop.events + 3 * n,
+        cycles=booked.cycles,
+        deferrals=booked.deferrals,
+        doses=booked.doses,
+        used=tuple(r.capacity - free for r, free in zip(model.resources, booked.free, strict=True)),
+        events=booked.events + 3 * n,
     )

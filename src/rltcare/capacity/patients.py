@@ -112,37 +112,3 @@ def draw_cohort(model: ServiceModel, seed: int, replication: int) -> Cohort:
     fields = [np.concatenate(items) for items in zip(*parts, strict=True)]
     order = np.argsort(fields[0], kind="stable")
     return Cohort(*(f[order] for f in fields))
-
-
-def serve_fifo(
-    ready_h: np.ndarray, slot_h: np.ndarray, units: np.ndarray, leave_h: np.ndarray
-) -> np.ndarray:
-    """First-come first-served through fixed slots (MDT meetings, scanner or clinic slots).
-
-    Each slot time serves up to ``units`` patients, in order of readiness; a
-    patient who leaves (``leave_h``) before their slot gives it up. Returns the
-    service time per patient (inf: never served: left, or no slot left).
-    """
-    out = np.full(ready_h.size, np.inf)
-    n_slots = slot_h.size
-    order = np.argsort(ready_h, kind="stable")
-    j = 0
-    left = int(units[0]) if n_slots else 0
-    slots = slot_h.tolist()
-    for p in order.tolist():
-        r = ready_h[p]
-        if r == np.inf:
-            continue
-        if j < n_slots and slots[j] < r:
-            j = int(np.searchsorted(slot_h, r))
-            left = int(units[j]) if j < n_slots else 0
-        if j >= n_slots:
-            continue
-        if leave_h[p] <= slots[j]:
-            continue
-        out[p] = slots[j]
-        left -= 1
-        if left == 0:
-            j += 1
-            left = int(units[j]) if j < n_slots else 0
-    return out

@@ -106,3 +106,12 @@ def test_physics_stay_never_dischargeable(fake_release) -> None:
     model = PhysicsLengthOfStay("never", "x", catalog=_Catalog())
     with pytest.raises(NotAchievableError, match="could never be discharged"):
         model.sample(10, np.random.default_rng(0))
+
+
+def test_physics_stay_pickles_without_its_catalog(catalog) -> None:
+    import pickle
+
+    model = PhysicsLengthOfStay("de", "lu177-psma-617", cycles_per_year=8, catalog=catalog)
+    copy = pickle.loads(pickle.dumps(model))
+    assert (copy.jurisdiction, copy.product, copy.cycles_per_year) == ("de", "lu177-psma-617", 8)
+    assert copy.catalog is not None

@@ -187,15 +187,19 @@ def _supply(scenario, i, catalog, n_cells, step, grid_h, file) -> SupplyModel:
     s = scenario.supplies[i]
     shelf = s.shelf_life_h
     if shelf is None:
-        users = [ind for ind in scenario.indications if scenario.supply_for(ind) is s]
-        products = [ind.product for ind in users if ind.product]
+        users = [
+            (k, ind) for k, ind in enumerate(scenario.indications) if scenario.supply_for(ind) is s
+        ]
+        products = [(k, ind.product) for k, ind in users if ind.product]
         if not products:
             raise InputError(
                 "needs shelf_life (or an indication with a catalog product that has one)",
                 file=file,
                 field=f"supply[{i}].shelf_life",
             )
-        shelf = min(_product(catalog, p, f"supply[{i}]", file).shelf_life_h for p in products)
+        shelf = min(
+            _product(catalog, p, f"indication[{k}].product", file).shelf_life_h for k, p in products
+        )
     sim = scenario.simulation
     deliveries = weekly_times(s.delivery_days, s.delivery_time, sim.start_date, grid_h)
     last = np.searchsorted(deliveries, np.arange(n_cells) * step + 1e-9, side="right") - 1
@@ -251,7 +255,7 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
         stay_spec,
         product=ind.product,
         jurisdiction=scenario.simulation.jurisdiction,
-        cycles_per_year=max(1, round(HOURS_PER_YEAR / interval)) if interval else 1,
+        cycles_per_year=min(52, max(1, round(HOURS_PER_YEAR / interval))) if interval else 1,
         catalog=catalog,
         field=f"{key}.length_of_stay",
     )
@@ -295,7 +299,7 @@ def _check_servable(model: ServiceModel, ind: IndicationModel, file) -> None:
     if ind.cycles > 1 and np.median(stays) >= ind.interval_h:
         raise InputError(
             f"the interval ({ind.interval_h:g} h) is not longer than the median length of stay "
-            f"({np.median(stays):g} h) of '{ind.name}'",
+            f"({np.median(stays):.3g} h) of '{ind.name}'",
             file=file,
             field=f"indication[{ind.index}].interval",
         )

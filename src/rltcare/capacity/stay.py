@@ -79,6 +79,12 @@ class PhysicsLengthOfStay:
     cycles_per_year: int = 1
     catalog: Catalog | None = field(default=None, compare=False)
 
+    def __reduce__(self):
+        # A catalog does not pickle; a worker process reloads it from the same files.
+        extra = None if self.catalog is None else _user_files(self.catalog)
+        args = (self.jurisdiction, self.product, self.activity_mbq, self.cycles_per_year, extra)
+        return (_physics_stay, args)
+
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         from rltcare.catalog import default_catalog
         from rltcare.physics.release import earliest_discharge_h
@@ -107,6 +113,21 @@ class PhysicsLengthOfStay:
                 hint="lower the activity or use a fixed length of stay",
             )
         return stays
+
+
+def _user_files(catalog) -> tuple[str, ...]:
+    """The catalog's files that are not packaged with rltcare."""
+    from rltcare.catalog.loader import packaged_data_dir
+
+    packaged = str(packaged_data_dir())
+    return tuple(f for f in getattr(catalog, "files", ()) if not str(f).startswith(packaged))
+
+
+def _physics_stay(jurisdiction, product, activity_mbq, cycles_per_year, extra):
+    from rltcare.catalog import default_catalog
+
+    catalog = None if extra is None else default_catalog(extra)
+    return PhysicsLengthOfStay(jurisdiction, product, activity_mbq, cycles_per_year, catalog)
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,15 @@ def test_random_outages_are_part_of_the_seeded_stream() -> None:
 def test_stay_cells() -> None:
     assert stay_cells(8.0, 46.0, np.array([10.0]), 1, 1.0) == 50  # Mon 08:00 → Wed 10:00
     assert stay_cells(8.0, 3.2, np.zeros(1), 0, 1.0) == 4
+
+
+def test_unlimited_room_never_waits() -> None:
+    """With more rooms than patients, always open and no pathway, nobody waits beyond the grid step."""
+    from .scenarios import queue
+
+    data = queue(
+        servers=200, per_week=30, stay={"model": "exponential", "hours": 20}, weeks=20, step=0.25
+    )
+    result = engine.run(build_model(build(data)), 3, 0)
+    waits = result.cycles[:, 3] - result.cohort.referral_h[result.cycles[:, 0].astype(int)]
+    assert waits.max() <= 0.25

@@ -103,3 +103,11 @@ def test_calendar_arrays() -> None:
     days = (rooms.admit_cells * model.step_h // 24 % 7).astype(int)
     assert set(days.tolist()) == {0, 1, 2, 3}
     assert np.all(rooms.capacity == 4)
+
+
+def test_screen_failure_needs_a_pet_step() -> None:
+    data = ward()
+    data["pathway"].pop("eligibility_pet")
+    with pytest.raises(InputError, match="needs an eligibility PET step") as info:
+        build_model(build(data))
+    assert info.value.field == "indication[0].screen_failure"

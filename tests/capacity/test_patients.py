@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rltcare.capacity.kernel import serve_fifo
 from rltcare.capacity.model import build_model
@@ -68,3 +70,23 @@ def test_streams_are_independent_of_each_other() -> None:
     assert not np.allclose(a, stream(1, 0, "stay").random(3))
     assert not np.allclose(a, stream(1, 1, "arrivals").random(3))
     assert np.allclose(a, stream(1, 0, "arrivals").random(3))
+
+
+@given(
+    ready=st.lists(st.floats(0, 100), min_size=1, max_size=40),
+    n_slots=st.integers(1, 30),
+    units=st.integers(1, 3),
+)
+@settings(max_examples=60, deadline=None)
+def test_serve_fifo_invariants(ready, n_slots, units) -> None:
+    """Served no earlier than ready, never more than ``units`` per slot, first come first served."""
+    ready = np.array(ready)
+    slots = np.arange(n_slots) * 5.0
+    out = serve_fifo(ready, slots, np.full(n_slots, units), np.full(ready.size, np.inf))
+    served = np.isfinite(out)
+    assert np.all(out[served] >= ready[served])
+    _, counts = np.unique(out[served], return_counts=True)
+    assert np.all(counts <= units)
+    order = np.argsort(ready, kind="stable")
+    times = out[order]
+    assert np.all(np.diff(times[np.isfinite(times)]) >= 0)

@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 
-from rltcare.capacity.scenario import WEEKDAYS, Resource, _clock_h
+from rltcare.capacity.sections import WEEKDAYS, Resource, clock_h
 
 
 def day_weekday(start: dt.date, n_days: int) -> np.ndarray:
@@ -59,7 +59,7 @@ def treatment_calendar(
         if resource.admission_times == "any":
             admit = is_open_day & within_hours
         else:
-            clocks = [_clock_h(c) for c in resource.admission_times] or [resource.open_h]
+            clocks = [clock_h(c) for c in resource.admission_times] or [resource.open_h]
             admit = is_open_day & np.isin(
                 np.round(clock / step_h), np.round(np.array(clocks) / step_h)
             )
@@ -87,5 +87,5 @@ def weekly_times(days: tuple[str, ...], clock: str, start: dt.date, horizon_h: f
     n_days = int(np.ceil(horizon_h / 24.0))
     wanted = [WEEKDAYS.index(d) for d in days]
     chosen = np.flatnonzero(np.isin(day_weekday(start, n_days), wanted))
-    times = chosen * 24.0 + _clock_h(clock)
+    times = chosen * 24.0 + clock_h(clock)
     return times[times < horizon_h]

@@ -85,19 +85,14 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
             ready = np.where(cohort.screen_fail, np.inf, ready)
     status = np.full(n, WAITING, dtype=np.int64)
     exit_h = np.full(n, np.inf)
-    blocked = ~np.isfinite(ready)
-    left_early = (
-        blocked & (leave <= model.horizon_h) & ~(cohort.screen_fail & np.isfinite(stage_times[1]))
-    )
-    gone = blocked & np.isfinite(stage_times[1]) & cohort.screen_fail
-    status[gone] = SCREENED_OUT
-    exit_h[gone] = stage_times[1][gone]
-    # Someone not served by a step left while waiting if their leave time came first.
-    died = left_early & cohort.dies & (leave < model.horizon_h)
-    status[died] = DIED
-    dropped = left_early & ~cohort.dies & (leave < model.horizon_h)
-    status[dropped] = DROPPED_OUT
-    exit_h[died | dropped] = leave[died | dropped]
+    screened = cohort.screen_fail & np.isfinite(stage_times[1])
+    status[screened] = SCREENED_OUT
+    exit_h[screened] = stage_times[1][screened]
+    # Anyone else a step did not serve left while waiting, if their leave time came in the run.
+    left = ~np.isfinite(ready) & ~screened & (leave < model.horizon_h)
+    status[left & cohort.dies] = DIED
+    status[left & ~cohort.dies] = DROPPED_OUT
+    exit_h[left] = leave[left]
     offsets = np.array([ind.earliest_after_consultation_h for ind in model.indications])
     ready = ready + offsets[cohort.indication]
     booked = book_treatments(model, cohort, ready, status, exit_h, seed, replication)

@@ -21,7 +21,7 @@ from rltcare.capacity.booking import (
 )
 from rltcare.capacity.engine import RunResult
 from rltcare.capacity.model import HOURS_PER_YEAR
-from rltcare.capacity.scenario import STAFF_TASKS
+from rltcare.capacity.sections import STAFF_TASKS
 
 DAY = 24.0
 
@@ -90,6 +90,8 @@ def kpis(run: RunResult) -> dict[str, float]:
     out["bed_days_per_year"] = bed_h / DAY / years
     out["chair_hours_per_year"] = chair_h / years
     _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out)
+    grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
+    out["waiting_list_mean"] = float(waiting_list(run, grid).mean())
     _little(run, out)
     return out
 

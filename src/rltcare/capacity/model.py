@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rltcare.capacity.calendar import slot_times, treatment_calendar, weekly_times
-from rltcare.capacity.scenario import STAFF_TASKS, Scenario, _clock_h
+from rltcare.capacity.scenario import Scenario
+from rltcare.capacity.sections import STAFF_TASKS, clock_h
 from rltcare.capacity.stay import LengthOfStayModel, stay_model_from
 from rltcare.errors import InputError, NotAchievableError
 
@@ -243,6 +244,12 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
             file=file,
             field=f"{key}.interval",
         )
+    if ind.screen_failure > 0 and scenario.pathway.eligibility_pet is None:
+        raise InputError(
+            "screen_failure needs an eligibility PET step (pathway.eligibility_pet)",
+            file=file,
+            field=f"{key}.screen_failure",
+        )
     stop = ind.stop_probability
     stop = np.array(stop if isinstance(stop, tuple) else [stop] * (cycles - 1), dtype=float)
     if stop.size != cycles - 1:
@@ -278,7 +285,7 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
         resource=treat_names.index(ind.resource),
         supply=None if supply is None else scenario.supplies.index(supply),
         stay=stay,
-        discharge_clock_h=tuple(sorted(_clock_h(c) for c in stay_spec.round_to)),
+        discharge_clock_h=tuple(sorted(clock_h(c) for c in stay_spec.round_to)),
         earliest_after_consultation_h=ind.earliest_after_consultation_h,
         inpatient=ind.care == "inpatient",
     )

@@ -16,7 +16,7 @@ import numpy as np
 from rltcare.errors import InputError, NotAchievableError
 
 if TYPE_CHECKING:
-    from rltcare.capacity.scenario import LengthOfStay
+    from rltcare.capacity.sections import LengthOfStay
     from rltcare.catalog import Catalog
 
 

@@ -120,7 +120,9 @@ def _warm_up_figure(result: SimulationResult):
     return fig
 
 
-def _stress(model: ServiceModel, result: SimulationResult, source_text: str | None) -> str:
+def _stress(
+    model: ServiceModel, result: SimulationResult, source_text: str | None, heading: str = ""
+) -> str:
     s = model.scenario
     steps = ["referral"]
     if s.pathway.mdt:
@@ -141,7 +143,7 @@ def _stress(model: ServiceModel, result: SimulationResult, source_text: str | No
     versions = _table(("software", "version"), _versions())
     scenario = f"<pre>{html.escape(source_text)}</pre>" if source_text else ""
     return f"""
-<h2>Reporting (STRESS-DES)</h2>
+<h2>Reporting (STRESS-DES){html.escape(heading)}</h2>
 <h3>1. Objectives</h3><p>{
         html.escape(
             s.meta.description
@@ -213,7 +215,9 @@ def render_comparison(models: Sequence[ServiceModel], comparison: ComparisonResu
         for k in names
         if all(k in comparison.differences[r.title] for r in results[1:])
     ]
-    stresses = "".join(_stress(m, r, None) for m, r in zip(models, results, strict=True))
+    stresses = "".join(
+        _stress(m, r, None, f": {r.title}") for m, r in zip(models, results, strict=True)
+    )
     return _page(
         "Scenario comparison",
         f"""

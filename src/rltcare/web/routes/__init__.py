@@ -1,7 +1,16 @@
 """Every router of the application, in navigation order."""
 
-from rltcare.web.routes import catalog, decay, dose_rate, economics, home, release, waste
+from rltcare.web.routes import (
+    capacity,
+    catalog,
+    decay,
+    dose_rate,
+    economics,
+    home,
+    release,
+    waste,
+)
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, economics, catalog):
+for module in (decay, dose_rate, release, waste, capacity, economics, catalog):
     ROUTERS += [module.api, module.pages]

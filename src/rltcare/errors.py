@@ -79,6 +79,45 @@ class InputError(ValueError):
         return problem
 
 
+def field_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic error location as ``criteria[2].limit``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def from_validation_errors(
+    errors: list[dict[str, Any]], prefix: str = "", **where: Any
+) -> InputError:
+    """The most useful of pydantic's errors as an :class:`InputError`.
+
+    A mistyped name (an unknown field close to a missing one) beats the pair of
+    "missing" and "extra" errors that pydantic reports for it; otherwise the first
+    error, with a count of the others.
+    """
+    cls = where.pop("cls", InputError)
+    lead = f"{prefix}: " if prefix else ""
+    missing = {field_path(tuple(e["loc"])): e for e in errors if e["type"] == "missing"}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            name = field_path(tuple(error["loc"]))
+            close = difflib.get_close_matches(name, missing, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return cls(f"{lead}unknown field '{name}'{hint}", field=name, **where)
+    first = errors[0]
+    name = field_path(tuple(first["loc"]))
+    cause = first.get("ctx", {}).get("error")
+    message = cause.message if isinstance(cause, InputError) else first["msg"]
+    message = message.removeprefix("Value error, ")
+    if isinstance(cause, InputError) and cause.hint:
+        where.setdefault("hint", cause.hint)
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    value = first.get("input") if name and first["type"] != "missing" else None
+    return cls(f"{lead}{message}", field=name or None, value=value, **where)
+
+
 class UnitError(InputError):
     """A quantity with a missing, unknown or mismatched unit."""
 

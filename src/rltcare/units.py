@@ -57,6 +57,10 @@ _TIME_H = {
     "week": 168.0,
     "weeks": 168.0,
     "w": 168.0,
+    # A twelfth of a Julian year, as economic models use for monthly cycles.
+    "mo": 730.5,
+    "month": 730.5,
+    "months": 730.5,
     # Julian year, as radioactivedecay and ENSDF use for half-lives.
     "y": 8766.0,
     "yr": 8766.0,
@@ -75,6 +79,7 @@ _DOSE_RATE_USV_H = {
     "sv/h": 1e6,
     "nsv/h": 1e-3,
 }
+_ENERGY_KEV = {"ev": 1e-3, "kev": 1.0, "mev": 1e3}
 _SPECIFIC_BQ_G = {"bq/g": 1.0, "kbq/g": 1e3, "mbq/g": 1e6, "bq/kg": 1e-3, "kbq/kg": 1.0}
 
 _DIMENSIONS: dict[str, tuple[dict[str, float], str]] = {
@@ -85,6 +90,7 @@ _DIMENSIONS: dict[str, tuple[dict[str, float], str]] = {
     "dose": (_DOSE_MSV, "mSv"),
     "dose rate": (_DOSE_RATE_USV_H, "µSv/h"),
     "specific activity": (_SPECIFIC_BQ_G, "Bq/g"),
+    "energy": (_ENERGY_KEV, "keV"),
 }
 _EXAMPLES = {
     "activity": "'7.4 GBq' or '200 mCi'",
@@ -94,6 +100,7 @@ _EXAMPLES = {
     "dose": "'1 mSv' or '300 uSv'",
     "dose rate": "'20 uSv/h'",
     "specific activity": "'10 Bq/g' or '100 kBq/kg'",
+    "energy": "'20 keV' or '0.511 MeV'",
 }
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*$")
 
@@ -212,6 +219,11 @@ def parse_specific_activity(text: str | float, field: str = "specific activity",
     return parse_quantity(text, "specific activity", field=field, **kw)
 
 
+def parse_energy(text: str | float, field: str = "energy", **kw) -> float:
+    """Photon energy in keV."""
+    return parse_quantity(text, "energy", field=field, **kw)
+
+
 def parse_timestamp(
     text: str | datetime, field: str = "time", *, require_tz: bool = True
 ) -> datetime:
@@ -258,5 +270,7 @@ DurationOrZero = Annotated[float, _pydantic("time", "h", allow_zero=True)]
 Distance = Annotated[float, _pydantic("distance", "m")]
 Mass = Annotated[float, _pydantic("mass", "kg")]
 Dose = Annotated[float, _pydantic("dose", "mSv")]
+DoseOrZero = Annotated[float, _pydantic("dose", "mSv", allow_zero=True)]
 DoseRate = Annotated[float, _pydantic("dose rate", "µSv/h")]
 SpecificActivity = Annotated[float, _pydantic("specific activity", "Bq/g")]
+EnergyOrZero = Annotated[float, _pydantic("energy", "keV", allow_zero=True)]

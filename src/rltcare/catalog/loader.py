@@ -21,16 +21,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from rltcare.catalog.jurisdiction import Jurisdiction
+from rltcare.catalog.jurisdiction import ContactScenario, Jurisdiction
 from rltcare.catalog.nuclide import Nuclide, PhotonLine, parse_nuclide
 from rltcare.catalog.radiopharmaceutical import Radiopharmaceutical
 from rltcare.catalog.table import Table
-from rltcare.errors import CatalogError, InputError, UnknownNameError
+from rltcare.errors import CatalogError, InputError, UnknownNameError, from_validation_errors
 
 ENV_VAR = "RLTCARE_CATALOG_PATH"
 
@@ -39,6 +38,7 @@ _TOML_KINDS: dict[str, tuple[type[BaseModel], str | None, str]] = {
     "nuclides": (Nuclide, "nuclide", "name"),
     "radiopharmaceuticals": (Radiopharmaceutical, "radiopharmaceutical", "id"),
     "jurisdiction": (Jurisdiction, None, "id"),
+    "contact_patterns": (ContactScenario, "scenario", "id"),
 }
 
 
@@ -54,6 +54,7 @@ class Catalog:
     files: tuple[str, ...] = ()
     version: str = ""
     meta: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    contact_scenarios: Mapping[str, ContactScenario] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
@@ -140,13 +141,6 @@ def default_catalog(extra: Iterable[str | os.PathLike] | None = None) -> Catalog
 
 def _data_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".toml", ".csv") and p.is_file())
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 class _Builder:
@@ -277,17 +271,10 @@ class _Builder:
         try:
             return model.model_validate(item)
         except ValidationError as exc:
-            error = exc.errors()[0]
             key = item.get(key_field) if key_field and isinstance(item, dict) else None
             where = f"{prefix} '{key}'" if key else prefix
-            field_name = _field_path(tuple(error["loc"]))
-            raise CatalogError(
-                f"{where}: {error['msg'].removeprefix('Value error, ')}",
-                file=str(path),
-                row=row,
-                line=line,
-                field=field_name or None,
-                value=error.get("input") if field_name else None,
+            raise from_validation_errors(
+                exc.errors(), where, cls=CatalogError, file=str(path), row=row, line=line
             ) from None
 
     def build(self) -> Catalog:
@@ -301,6 +288,7 @@ class _Builder:
             files=tuple(self.files),
             version=self.digest.hexdigest()[:12],
             meta=MappingProxyType(self.meta),
+            contact_scenarios=MappingProxyType(dict(self.records["contact_patterns"])),
         )
         _check_references(catalog)
         return catalog

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import Field, field_validator
 
-from rltcare.catalog.record import Record
+from rltcare.catalog.record import Record, quantity_field
 from rltcare.errors import InputError
 from rltcare.units import Duration
 
@@ -43,10 +43,7 @@ class Nuclide(Record):
     """A radionuclide the platform knows. Decay data come from ``radioactivedecay``."""
 
     name: str
-    half_life_h: Duration = Field(
-        validation_alias=AliasChoices("half_life", "half_life_h"),
-        description="Half-life in hours; data files write `half_life` with a unit.",
-    )
+    half_life_h: Duration = quantity_field("half_life", "h", ..., description="Half-life in hours.")
     role: Literal["therapy", "imaging", "impurity", "progeny"]
     decay_data: str = "radioactivedecay icrp107_ame2020_nubase2020"
     notes: str = ""

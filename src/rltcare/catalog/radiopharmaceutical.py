@@ -7,13 +7,8 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rltcare.catalog.nuclide import parse_nuclide
-from rltcare.catalog.record import Record
+from rltcare.catalog.record import Record, quantity_field
 from rltcare.units import Activity, Duration
-
-
-def _quantity(name: str, unit: str, default=None, **kw):
-    """A field named with its unit in Python (``x_h``) and written ``x = "6 h"`` in data files."""
-    return Field(default, validation_alias=AliasChoices(name, f"{name}_{unit}"), **kw)
 
 
 class RetentionComponent(BaseModel):
@@ -31,8 +26,8 @@ class RetentionComponent(BaseModel):
 
     fraction: float = Field(gt=0, le=1)
     fraction_sd: float = Field(default=0.0, ge=0, le=0.5)
-    effective_half_life_h: Duration | None = _quantity("effective_half_life", "h")
-    biological_half_life_h: Duration | None = _quantity("biological_half_life", "h")
+    effective_half_life_h: Duration | None = quantity_field("effective_half_life", "h")
+    biological_half_life_h: Duration | None = quantity_field("biological_half_life", "h")
     half_life_cv: float = Field(default=0.0, ge=0, le=2)
 
     @model_validator(mode="after")
@@ -67,19 +62,25 @@ class Radiopharmaceutical(Record):
     nuclide: str
     indications: list[str] = Field(min_length=1)
     administration: Literal["intravenous", "oral", "intra-arterial"]
-    typical_activity_mbq: Activity = _quantity("typical_activity", "mbq", ...)
+    typical_activity_mbq: Activity = quantity_field("typical_activity", "mbq", ...)
     activity_range_mbq: tuple[Activity, Activity] | None = Field(
         None, validation_alias=AliasChoices("activity_range", "activity_range_mbq")
     )
     cycles: int = Field(ge=1, le=20)
-    interval_h: Duration | None = _quantity(
+    interval_h: Duration | None = quantity_field(
         "interval", "h", description="Planned time between cycles."
     )
-    shelf_life_h: Duration = _quantity(
+    shelf_life_h: Duration = quantity_field(
         "shelf_life", "h", ..., description="Usable time from calibration."
     )
     production: Literal[
-        "carrier-added", "no-carrier-added", "generator", "cyclotron", "reactor", "mixed"
+        "carrier-added",
+        "no-carrier-added",
+        "generator",
+        "cyclotron",
+        "reactor",
+        "accelerator",
+        "mixed",
     ]
     impurities: dict[str, float] = Field(
         default_factory=dict,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 
 class Record(BaseModel):
@@ -11,3 +11,8 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     source: str = Field(min_length=3, description="Citation or URL the values come from.")
+
+
+def quantity_field(name: str, unit: str, default=None, **kw):
+    """A field named with its unit in Python (``x_h``), written ``x = "6 h"`` in data files."""
+    return Field(default, validation_alias=AliasChoices(name, f"{name}_{unit}"), **kw)

@@ -7,7 +7,7 @@ from typing import Any
 from rltcare.catalog.loader import Catalog
 from rltcare.errors import InputError, UnknownNameError
 
-KINDS = ("nuclides", "radiopharmaceuticals", "jurisdictions", "tables")
+KINDS = ("nuclides", "radiopharmaceuticals", "jurisdictions", "contact_scenarios", "tables")
 
 
 def list_records(catalog: Catalog, kind: str = "all") -> list[dict[str, str]]:
@@ -30,6 +30,11 @@ def list_records(catalog: Catalog, kind: str = "all") -> list[dict[str, str]]:
             {"kind": "jurisdiction", "key": j.id, "name": j.name, "source": j.source}
             for j in catalog.jurisdictions.values()
         ]
+    if kind in ("all", "contact_scenarios"):
+        rows += [
+            {"kind": "contact scenario", "key": c.id, "name": c.label, "source": c.source}
+            for c in catalog.contact_scenarios.values()
+        ]
     if kind in ("all", "tables"):
         rows += [
             {
@@ -49,6 +54,7 @@ def describe(catalog: Catalog, key: str) -> dict[str, Any]:
         ("nuclide", catalog.nuclide),
         ("radiopharmaceutical", catalog.radiopharmaceutical),
         ("jurisdiction", catalog.jurisdiction),
+        ("contact scenario", lambda key: _lookup(catalog.contact_scenarios, key)),
     )
     for kind, lookup in lookups:
         try:
@@ -76,3 +82,9 @@ def describe(catalog: Catalog, key: str) -> dict[str, Any]:
         *catalog.tables,
     ]
     raise UnknownNameError("catalog record", key, known, field="key")
+
+
+def _lookup(records, key: str):
+    if key not in records:
+        raise UnknownNameError("record", key, records)
+    return records[key]

@@ -5,11 +5,23 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from rltcare import __version__
+from rltcare.cli import (
+    assess,
+    decay,
+    dose_rate,
+    economics,
+    outcomes,
+    registry,
+    release,
+    serve,
+    simulate,
+    waste,
+)
 from rltcare.cli import catalog as catalog_commands
-from rltcare.cli import decay, dose_rate, registry, release, serve, waste
-from rltcare.errors import InputError
+from rltcare.errors import InputError, from_validation_errors
 
 app = typer.Typer(
     name="rltcare",
@@ -36,27 +48,30 @@ def _root(
 
 
 # Each module owns its commands: decay and order; dose-rate; release and restrictions; waste.
-for module in (decay, dose_rate, release, waste, serve, registry):
+for module in (decay, dose_rate, release, waste, simulate, assess, outcomes, economics, serve):
     module.register(app)
+registry.register(app)  # the `registry` command group
 app.add_typer(catalog_commands.app, name="catalog")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: bad input is one line on stderr and exit status 2."""
+    """Entry point: bad input (and a usage error) is one line on stderr and exit status 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        status = app(args=argv, standalone_mode=False)
+    except ValidationError as exc:  # an option that passed Typer but not an engine's model
+        _fail(from_validation_errors(exc.errors()).one_line())
     except InputError as exc:
-        typer.echo(f"error: {exc.one_line()}", err=True)
-        sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        _fail(exc.one_line())
     except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
+        _fail("aborted", status=1)
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
+        message = exc.format_message()
+        if not message:  # no arguments at all: the help was shown
+            sys.exit(0)
+        _fail(f"{message} (see --help)", getattr(exc, "exit_code", 2))
+    sys.exit(status if isinstance(status, int) else 0)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
+
+def _fail(message: str, status: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(status)

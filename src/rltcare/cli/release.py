@@ -1,9 +1,88 @@
-"""CLI commands for release (filled in by its capability)."""
+"""``rltcare release`` and ``rltcare restrictions``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
+from rltcare.physics import release as engine
+from rltcare.units import parse_activity, parse_duration
+
+JurisdictionOption = typer.Option(
+    ..., "--jurisdiction", "-j", help="Jurisdiction id: us, de, uk, ..."
+)
+ProductOption = typer.Option(..., "--product", "-p", help="Radiopharmaceutical id or name.")
+ActivityOption = typer.Option(
+    ..., "--activity", "-a", help="Administered activity, e.g. '7.4 GBq'."
+)
+CyclesOption = typer.Option(
+    1, "--cycles-per-year", help="Treatment cycles the patient gets a year."
+)
+ElapsedOption = typer.Option("0 h", "--elapsed", help="Time since administration, e.g. '24 h'.")
+
+
+def _inputs(catalog, jurisdiction: str, product: str, activity: str, elapsed: str):
+    loaded = catalog_from(catalog)
+    return (
+        loaded,
+        loaded.jurisdiction(jurisdiction),
+        loaded.radiopharmaceutical(product),
+        parse_activity(activity),
+        parse_duration(elapsed, field="elapsed", allow_zero=True),
+    )
+
+
+def release(
+    jurisdiction: str = JurisdictionOption,
+    product: str = ProductOption,
+    activity: str = ActivityOption,
+    cycles_per_year: int = CyclesOption,
+    elapsed: str = ElapsedOption,
+    catalog: list[Path] = CatalogOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """May the patient leave hospital now; if not, when; under which criterion."""
+    loaded, rule, drug, activity_mbq, elapsed_h = _inputs(
+        catalog, jurisdiction, product, activity, elapsed
+    )
+    result = engine.evaluate(
+        rule,
+        drug,
+        activity_mbq,
+        elapsed_h=elapsed_h,
+        cycles_per_year=cycles_per_year,
+        catalog=loaded,
+    )
+    emit(result, as_json, title="Discharge")
+
+
+def restrictions(
+    jurisdiction: str = JurisdictionOption,
+    product: str = ProductOption,
+    activity: str = ActivityOption,
+    cycles_per_year: int = CyclesOption,
+    elapsed: str = ElapsedOption,
+    catalog: list[Path] = CatalogOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """How long carers, partner, children, pregnant persons and co-workers keep their distance."""
+    loaded, rule, drug, activity_mbq, elapsed_h = _inputs(
+        catalog, jurisdiction, product, activity, elapsed
+    )
+    result = engine.evaluate_restrictions(
+        rule,
+        drug,
+        activity_mbq,
+        elapsed_h=elapsed_h,
+        cycles_per_year=cycles_per_year,
+        catalog=loaded,
+    )
+    emit(result, as_json, title="Restrictions after discharge")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("release")(release)
+    app.command("restrictions")(restrictions)

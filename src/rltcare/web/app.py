@@ -9,9 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 
 from rltcare import __version__
-from rltcare.errors import InputError
+from rltcare.errors import InputError, from_validation_errors
 from rltcare.registry.db import make_engine
 from rltcare.settings import Settings
 from rltcare.web.routes import ROUTERS
@@ -50,6 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse(exc.to_problem(status), status_code=status, media_type=PROBLEM)
         return render(request, "error.html", {"error": exc}, status_code=status)
+
+    @app.exception_handler(ValidationError)
+    async def _model_error(request: Request, exc: ValidationError):
+        """A model built inside a handler (not the request body) rejected a value."""
+        return await _input_error(request, from_validation_errors(exc.errors()))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):

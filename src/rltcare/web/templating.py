@@ -26,6 +26,8 @@ NAV: list[tuple[str, str]] = [
     ("/release", "Discharge"),
     ("/restrictions", "Restrictions"),
     ("/waste", "Waste"),
+    ("/capacity", "Capacity"),
+    ("/economics", "Economics"),
     ("/catalog", "Catalog"),
     ("/registry", "Registry"),
 ]

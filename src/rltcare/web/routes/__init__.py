@@ -1,7 +1,17 @@
 """Every router of the application, in navigation order."""
 
-from rltcare.web.routes import catalog, decay, dose_rate, home, registry, release, waste
+from rltcare.web.routes import (
+    capacity,
+    catalog,
+    decay,
+    dose_rate,
+    economics,
+    home,
+    registry,
+    release,
+    waste,
+)
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, catalog, registry):
+for module in (decay, dose_rate, release, waste, capacity, economics, catalog, registry):
     ROUTERS += [module.api, module.pages]

@@ -1,8 +1,132 @@
-"""API and pages for decay (filled in by its capability)."""
+"""Decay and ordering: ``POST /api/v1/decay``, ``POST /api/v1/order`` and the pages."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import numpy as np
+import plotly.graph_objects as go
+from fastapi import APIRouter, Request
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from rltcare.catalog import Catalog
+from rltcare.errors import InputError
+from rltcare.physics.decay import DecayResult, OrderResult, decay, order
+from rltcare.units import Activity, Duration, DurationOrZero
+from rltcare.web.deps import CatalogDep
+from rltcare.web.templating import figure_html, render, validate_form
 
 api = APIRouter(prefix="/api/v1", tags=["decay"])
 pages = APIRouter(include_in_schema=False)
+
+
+class DecayRequest(BaseModel):
+    """A nuclide, its activity at time zero, and the times to report (hours or text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nuclide: str = Field(examples=["Ac-225"])
+    activity: Activity = Field(description="MBq, or text such as '8 MBq'.", examples=["8 MBq"])
+    after: list[DurationOrZero] = Field(
+        min_length=1,
+        max_length=1000,
+        description="Hours, or text such as '10 d'.",
+        examples=[["10 d"]],
+    )
+
+
+class OrderRequest(BaseModel):
+    """Prescribed activity, planned administration and the product's calibration time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product: str | None = Field(None, examples=["lu177-psma-617"])
+    nuclide: str | None = None
+    activity: Activity = Field(examples=["7.4 GBq"])
+    administration: AwareDatetime = Field(examples=["2026-12-01T10:00+01:00"])
+    calibration: AwareDatetime = Field(examples=["2026-11-30T12:00+01:00"])
+    production: AwareDatetime | None = None
+    shelf_life: Duration | None = Field(None, description="Hours; default: the product's.")
+
+
+class DecayForm(BaseModel):
+    """The decay page: a nuclide, its activity and how long to follow it."""
+
+    nuclide: str
+    activity: Activity
+    until: Duration
+
+
+@api.post("/decay", response_model=DecayResult, operation_id="decay")
+def decay_endpoint(request: DecayRequest, catalog: CatalogDep) -> DecayResult:
+    """Activity of the nuclide and each radioactive daughter at the requested times."""
+    return decay({request.nuclide: request.activity}, request.after, catalog)
+
+
+@api.post("/order", response_model=OrderResult, operation_id="order")
+def order_endpoint(request: OrderRequest, catalog: CatalogDep) -> OrderResult:
+    """Activity to order at calibration so the prescribed activity is there at administration."""
+    return _order(request, catalog)
+
+
+def _order(request: OrderRequest, catalog: Catalog) -> OrderResult:
+    return order(
+        request.activity,
+        request.administration,
+        request.calibration,
+        nuclide=request.nuclide,
+        product=request.product,
+        shelf_life_h=request.shelf_life,
+        production=request.production,
+        catalog=catalog,
+    )
+
+
+def decay_figure(result: DecayResult) -> go.Figure:
+    """Activity of each chain member against time, log scale."""
+    figure = go.Figure()
+    days = np.array(result.times_h) / 24
+    for name, values in result.activities_mbq.items():
+        if max(values) > 0:
+            figure.add_trace(go.Scatter(x=days, y=values, name=name, mode="lines"))
+    figure.add_trace(go.Scatter(x=days, y=result.total_mbq, name="total", line={"dash": "dot"}))
+    figure.update_layout(xaxis_title="time (d)", yaxis_title="activity (MBq)", yaxis_type="log")
+    return figure
+
+
+@pages.api_route("/decay", methods=["GET", "POST"])
+async def decay_page(request: Request, catalog: CatalogDep):
+    form = dict(await request.form()) if request.method == "POST" else {}
+    context = {"form": form, "errors": {}, "result": None, "plot": None}
+    if form:
+        data, errors = validate_form(DecayForm, form)
+        context["errors"] = errors
+        if data:
+            try:
+                result = decay(
+                    {data.nuclide: data.activity}, np.linspace(0, data.until, 121), catalog
+                )
+            except InputError as exc:
+                context["errors"] = {exc.field or "form": exc.one_line()}
+            else:
+                context["result"] = decay({data.nuclide: data.activity}, [data.until], catalog)
+                context["plot"] = figure_html(decay_figure(result))
+    return render(request, "decay.html", context)
+
+
+@pages.api_route("/order", methods=["GET", "POST"])
+async def order_page(request: Request, catalog: CatalogDep):
+    form = dict(await request.form()) if request.method == "POST" else {}
+    context = {
+        "form": form,
+        "errors": {},
+        "result": None,
+        "products": [("", "—")] + [(p.id, p.name) for p in catalog.radiopharmaceuticals.values()],
+    }
+    if form:
+        data, errors = validate_form(OrderRequest, form)
+        context["errors"] = errors
+        if data:
+            try:
+                context["result"] = _order(data, catalog)
+            except InputError as exc:
+                context["errors"] = {exc.field or "form": exc.one_line()}
+    return render(request, "order.html", context)

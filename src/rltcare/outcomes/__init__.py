@@ -1,0 +1,1 @@
+"""Outcome analytics: CTCAE lab grading and cumulative incidence with competing risks."""

@@ -1,0 +1,292 @@
+"""The criteria for a whole cohort at once: the same rules as the per-patient engines,
+vectorised over long tables with numpy and pandas (100,000 patients in seconds).
+
+Each function takes a long table (one row per value, scan or lesion observation) in
+canonical units and returns one row per patient with ``category``, ``harmonised`` and
+the key numbers; a patient who cannot be assessed gets ``NE`` and a short ``reason``.
+Dates may be ``datetime64`` or integer days. The per-patient engines remain the reference
+(they explain every decision); tests/response/test_cohort.py checks that both agree.
+
+Scope of the vectorised RECIST: default options (no confirmation, no PCWG3 option), the
+baseline is each patient's earliest non-new observation, diameters in mm.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rltcare.response import pcwg3
+from rltcare.response.base import EPS
+
+RANK = {"NE": 0, "PD": 1, "SD": 2, "PR": 3, "CR": 4}
+NAMES = np.array(["NE", "PD", "SD", "PR", "CR"], dtype=object)
+
+
+def _ge(x, thr):
+    thr = np.asarray(thr, dtype=float)
+    return x >= thr - EPS * np.maximum(1.0, np.abs(thr))
+
+
+def _gt(x, thr):
+    thr = np.asarray(thr, dtype=float)
+    return x > thr + EPS * np.maximum(1.0, np.abs(thr))
+
+
+def _days(s: pd.Series) -> np.ndarray:
+    if np.issubdtype(s.dtype, np.integer):
+        return s.to_numpy(dtype=np.int64)
+    return pd.to_datetime(s).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def _codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(frame["patient_id"], sort=True)
+    return codes, pd.Index(uniques, name="patient_id")
+
+
+def _first_true(group: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Row index of the first True per group (rows sorted by group), -1 if none."""
+    out = np.full(n, -1, dtype=np.int64)
+    rows = np.flatnonzero(mask)
+    g = group[rows]
+    first = np.unique(g, return_index=True)
+    out[first[0]] = rows[first[1]]
+    return out
+
+
+def _confirmer(group: np.ndarray, day: np.ndarray, min_days: int) -> np.ndarray:
+    """Index of the first row of the same group dated ≥ min_days later, -1 if none."""
+    key = group.astype(np.int64) * (1 << 32) + day
+    j = np.searchsorted(key, key + min_days, side="left")
+    ok = j < len(key)
+    ok[ok] &= group[j[ok]] == group[ok]
+    return np.where(ok, j, -1)
+
+
+def _best(group: np.ndarray, harmonised: np.ndarray, n: int) -> np.ndarray:
+    """Best harmonised category up to and including each group's first PD."""
+    rank = np.vectorize(RANK.get, otypes=[np.int64])(harmonised) if len(harmonised) else harmonised
+    is_pd = harmonised == "PD"
+    first_pd = _first_true(group, is_pd, n)
+    idx = np.arange(len(group))
+    keep = (first_pd[group] < 0) | (idx <= first_pd[group])
+    best = np.zeros(n, dtype=np.int64)
+    np.maximum.at(best, group[keep], rank[keep])
+    return NAMES[best]
+
+
+def pcwg3_cohort(
+    psa: pd.DataFrame, *, confirm_weeks=3.0, flare_weeks=12.0, landmark_weeks=12.0, window_weeks=3.0
+) -> pd.DataFrame:
+    """PCWG3 PSA for a cohort. Columns: ``patient_id``, ``start_date``, ``date``,
+    ``value`` (ng/mL; a value below detection given as its limit)."""
+    f = pd.DataFrame(
+        {
+            "patient_id": psa["patient_id"].to_numpy(),
+            "day": _days(psa["date"]) - _days(psa["start_date"]),
+            "v": psa["value"].to_numpy(dtype=float),
+        }
+    )
+    f = f.sort_values(["patient_id", "day"], kind="stable", ignore_index=True)
+    g, patients = _codes(f)
+    n = len(patients)
+    day, v = f["day"].to_numpy(), f["v"].to_numpy()
+    reason = np.full(n, "", dtype=object)
+    dup = np.zeros(len(g), bool)
+    dup[1:] = (g[1:] == g[:-1]) & (day[1:] == day[:-1])
+    reason[np.unique(g[dup])] = "two PSA values on one day"
+    # baseline: last value on or before the start; keep it and the values after the start
+    pre = day <= 0
+    last_pre = np.full(n, -1)
+    np.maximum.at(last_pre, g[pre], np.flatnonzero(pre))
+    keep = (day > 0) | (np.arange(len(g)) == last_pre[g])
+    reason[(last_pre < 0) & (reason == "")] = "no PSA value on or before treatment start"
+    g, day, v = g[keep], day[keep], v[keep]
+    base_idx = _first_true(g, np.ones(len(g), bool), n)
+    has_base = last_pre >= 0
+    b = np.where(has_base, v[np.maximum(base_idx, 0)], np.nan)
+    counts = np.bincount(g, minlength=n)
+    reason[has_base & (counts < 2) & (reason == "")] = "only one PSA value"
+    reason[has_base & (b <= 0) & (reason == "")] = "baseline PSA is zero"
+    follow = (day > 0) & has_base[g]
+    pct = 100.0 * (v - b[g]) / np.where(b[g] > 0, b[g], np.nan)
+    cm = pd.Series(v).groupby(g).cummin().to_numpy()
+    nadir = np.where(np.r_[True, g[1:] != g[:-1]], v, np.r_[v[:1], cm[:-1]])
+    j = _confirmer(g, day, round(confirm_weeks * 7))
+    jj = np.maximum(j, 0)
+    out = {}
+    for thr in (50.0, 90.0):
+        q = follow & _ge(-pct, thr)
+        out[f"psa{thr:g}"] = np.bincount(g[q], minlength=n) > 0
+        conf = q & (j >= 0) & _ge(-pct[jj], thr)
+        out[f"psa{thr:g}_confirmed"] = np.bincount(g[conf], minlength=n) > 0
+    up = 1 + pcwg3.PROGRESSION_PCT / 100
+    qual = follow & _ge(v, up * nadir) & _ge(v - nadir, pcwg3.PROGRESSION_NG_ML)
+    conf = (
+        qual
+        & (day >= flare_weeks * 7)
+        & (j >= 0)
+        & _ge(v[jj], up * nadir)
+        & _ge(v[jj] - nadir, pcwg3.PROGRESSION_NG_ML)
+    )
+    first = _first_true(g, conf, n)
+    prog = first >= 0
+    near = follow & (np.abs(day - landmark_weeks * 7) <= window_weeks * 7)
+    order = np.lexsort((-day, np.abs(day - landmark_weeks * 7), g))
+    order = order[near[order]]
+    at12 = _first_true(g[order], np.ones(len(order), bool), n)
+    change12 = np.where(at12 >= 0, pct[order[np.maximum(at12, 0)]], np.nan)
+    maxdec = np.full(n, np.inf)
+    np.minimum.at(maxdec, g[follow], pct[follow])
+    cat = np.where(prog, "PD", np.where(out["psa50_confirmed"], "PR", "SD")).astype(object)
+    cat[reason != ""] = "NE"
+    return pd.DataFrame(
+        {
+            "category": cat,
+            "harmonised": cat,
+            **out,
+            "progression": prog & (reason == ""),
+            "progression_day": np.where(prog, day[np.maximum(first, 0)], -1),
+            "change_12w_pct": change12,
+            "max_decline_pct": np.where(np.isinf(maxdec), np.nan, maxdec),
+            "reason": reason,
+        },
+        index=patients,
+    )
+
+
+def _scan_frame(
+    scans: pd.DataFrame, columns: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, pd.Index, np.ndarray]:
+    f = scans.assign(day=_days(scans["date"])).sort_values(
+        ["patient_id", "day"], kind="stable", ignore_index=True
+    )
+    g, patients = _codes(f)
+    n = len(patients)
+    reason = np.full(n, "", dtype=object)
+    day = f["day"].to_numpy()
+    dup = np.zeros(len(g), bool)
+    dup[1:] = (g[1:] == g[:-1]) & (day[1:] == day[:-1])
+    reason[np.unique(g[dup])] = "two scans on one day"
+    counts = np.bincount(g, minlength=n)
+    reason[(counts < 2) & (reason == "")] = "a baseline and a follow-up are needed"
+    return f, g, patients, reason
+
+
+def _scan_result(f, g, patients, reason, native, harmonised, extra=None) -> pd.DataFrame:
+    n = len(patients)
+    is_base = np.r_[True, g[1:] != g[:-1]]
+    fu = ~is_base
+    best = _best(g[fu], harmonised[fu], n)
+    best[reason != ""] = "NE"
+    # native name of the best: the first follow-up scan with that harmonised category
+    nat = np.full(n, "NE", dtype=object)
+    for h in ("CR", "PR", "SD", "PD"):
+        first = _first_true(g[fu], harmonised[fu] == h, n)
+        sel = (best == h) & (first >= 0)
+        nat[sel] = native[fu][first[sel]]
+    return pd.DataFrame(
+        {"category": nat, "harmonised": best, "reason": reason, **(extra or {})}, index=patients
+    )
+
+
+def recip_cohort(scans: pd.DataFrame) -> pd.DataFrame:
+    """RECIP 1.0 (quantitative). Columns: ``patient_id``, ``date``, ``tumour_volume_ml``,
+    ``new_lesions``."""
+    f, g, patients, reason = _scan_frame(scans, [])
+    vol, new = f["tumour_volume_ml"].to_numpy(dtype=float), f["new_lesions"].to_numpy(dtype=bool)
+    base = vol[_first_true(g, np.ones(len(g), bool), len(patients))]
+    reason[~(base > 0) & (reason == "")] = "baseline has no positive PSMA-positive tumour volume"
+    pct = 100 * (vol - base[g]) / np.where(base[g] > 0, base[g], np.nan)
+    cat = np.select(
+        [np.isnan(vol), (vol == 0) & ~new, _ge(pct, 20.0) & new, _ge(-pct, 30.0) & ~new],
+        ["NE", "CR", "PD", "PR"],
+        "SD",
+    ).astype(object)
+    return _scan_result(f, g, patients, reason, cat, cat)
+
+
+def eortc_cohort(scans: pd.DataFrame, *, one_cycle_pmr_pct: float = 15.0) -> pd.DataFrame:
+    """EORTC 1999. Columns: ``patient_id``, ``date``, ``suv``, ``cycles_given``,
+    ``new_lesions``; optional ``extent_increase``, ``complete_resolution``."""
+    f, g, patients, reason = _scan_frame(scans, [])
+    n, rows = len(patients), len(g)
+    suv = f["suv"].to_numpy(dtype=float)
+    flag = {
+        c: (f[c].fillna(False).to_numpy(dtype=bool) if c in f else np.zeros(rows, bool))
+        for c in ("new_lesions", "extent_increase", "complete_resolution")
+    }
+    cycles = f["cycles_given"].fillna(0).to_numpy(dtype=np.int64)
+    base = suv[_first_true(g, np.ones(rows, bool), n)]
+    reason[~(base > 0) & (reason == "")] = "baseline has no positive tumour SUV"
+    pct = 100 * (suv - base[g]) / np.where(base[g] > 0, base[g], np.nan)
+    pmr = np.where(cycles == 1, _ge(-pct, one_cycle_pmr_pct), _gt(-pct, 25.0))
+    native = np.select(
+        [
+            flag["new_lesions"] | flag["extent_increase"],
+            flag["complete_resolution"],
+            np.isnan(suv),
+            _gt(pct, 25.0),
+            cycles == 0,
+            pmr,
+        ],
+        ["PMD", "CMR", "NE", "PMD", "NE", "PMR"],
+        "SMD",
+    ).astype(object)
+    harmonised = np.vectorize(
+        {"CMR": "CR", "PMR": "PR", "SMD": "SD", "PMD": "PD", "NE": "NE"}.get, otypes=[object]
+    )(native)
+    return _scan_result(f, g, patients, reason, native, harmonised)
+
+
+def percist_cohort(scans: pd.DataFrame, *, enforce_quality: bool = True) -> pd.DataFrame:
+    """PERCIST 1.0. Columns: ``patient_id``, ``date``, ``sul_peak``, ``liver_sul_mean``,
+    ``liver_sul_sd``, ``new_lesions``; optional ``tlg``, ``uptake_time_min``,
+    ``unequivocal_progression``. (Blood-pool reference: use the per-patient engine.)"""
+    f, g, patients, reason = _scan_frame(scans, [])
+    n, rows = len(patients), len(g)
+    col = lambda c: f[c].to_numpy(dtype=float) if c in f else np.full(rows, np.nan)  # noqa: E731
+    peak, liver, sd, tlg, up = (
+        col(c) for c in ("sul_peak", "liver_sul_mean", "liver_sul_sd", "tlg", "uptake_time_min")
+    )
+    new = f["new_lesions"].fillna(False).to_numpy(dtype=bool)
+    uneq = (
+        f["unequivocal_progression"].fillna(False).to_numpy(dtype=bool)
+        if "unequivocal_progression" in f
+        else np.zeros(rows, bool)
+    )
+    b = _first_true(g, np.ones(rows, bool), n)
+    bpeak, bliver, bsd, btlg, bup = peak[b], liver[b], sd[b], tlg[b], up[b]
+    thr = 1.5 * bliver + 2 * bsd
+    reason[np.isnan(bpeak) & (reason == "")] = "baseline has no SULpeak"
+    reason[np.isnan(thr) & (reason == "")] = "baseline has no liver reference"
+    reason[~_ge(bpeak, thr) & (reason == "")] = "baseline not measurable"
+    d_liver = liver - bliver[g]
+    gate = _gt(np.abs(d_liver), 0.3) | _gt(np.abs(100 * d_liver / bliver[g]), 20.0)
+    both_up = ~np.isnan(up) & ~np.isnan(bup[g])
+    gate |= both_up & (
+        (up < 50) | (up > 70) | (bup[g] < 50) | (bup[g] > 70) | _gt(np.abs(up - bup[g]), 15.0)
+    )
+    gate &= enforce_quality
+    p = np.where(np.isnan(peak), 0.0, peak)
+    dpct, dabs = 100 * (p - bpeak[g]) / bpeak[g], p - bpeak[g]
+    tlg_pmd = (
+        (btlg[g] > 0)
+        & ~np.isnan(tlg)
+        & _gt(100 * (tlg - btlg[g]) / np.where(btlg[g] > 0, btlg[g], np.nan), 75.0)
+    )
+    ref_liver = np.where(np.isnan(liver), bliver[g], liver)
+    native = np.select(
+        [
+            gate,
+            new | (_gt(dpct, 30.0) & _gt(dabs, 0.8)) | tlg_pmd | uneq,
+            np.isnan(peak) | (p < ref_liver),
+            _ge(-dpct, 30.0) & _ge(-dabs, 0.8),
+        ],
+        ["NE", "PMD", "CMR", "PMR"],
+        "SMD",
+    ).astype(object)
+    harmonised = np.vectorize(
+        {"CMR": "CR", "PMR": "PR", "SMD": "SD", "PMD": "PD", "NE": "NE"}.get, otypes=[object]
+    )(native)
+    return _scan_result(f, g, patients, reason, native, harmonised)

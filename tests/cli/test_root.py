@@ -1,0 +1,64 @@
+"""The root command: version, help, and the one-line error with exit status 2."""
+
+import json
+
+import pytest
+
+from rltcare import __version__
+from rltcare.cli import main
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert __version__ in out
+
+
+def test_catalog_list_json(capsys):
+    code, out, _ = run(capsys, "catalog", "list", "nuclides", "--json")
+    rows = json.loads(out)
+    assert code == 0
+    assert {"kind": "nuclide", "key": "Lu-177"} in [
+        {k: r[k] for k in ("kind", "key")} for r in rows
+    ]
+
+
+def test_unknown_record_is_one_line_and_status_2(capsys):
+    code, out, err = run(capsys, "catalog", "show", "Lu-178")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "unknown catalog record 'Lu-178'" in err and "Lu-177" in err
+
+
+def test_usage_error_is_status_2(capsys):
+    code, _, err = run(capsys, "catalog", "list", "--no-such-option")
+    assert code == 2
+    assert "No such option" in err
+
+
+def test_validate_reports_a_bad_file(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[meta]\nkind = "nuclides"\nsource = "x"\n[[nuclide]]\nname = "Sr-89"\n'
+        'half_life = "-3 d"\nrole = "therapy"\nsource = "abc"\n'
+    )
+    code, _, err = run(capsys, "catalog", "validate", str(bad))
+    assert code == 2
+    assert str(bad) in err and "half_life" in err and "more than zero" in err
+
+
+def test_catalog_lists_and_shows_contact_scenarios(capsys):
+    code, out, _ = run(capsys, "catalog", "list", "contact_scenarios", "--json")
+    assert code == 0
+    keys = {row["key"] for row in json.loads(out)}
+    assert "sleeping-apart" in keys
+    code, out, _ = run(capsys, "catalog", "show", "sleeping-apart", "--json")
+    assert json.loads(out)["kind"] == "contact scenario"

@@ -1,0 +1,76 @@
+"""POST /api/v1/release and /api/v1/restrictions, and the /release and /restrictions pages."""
+
+from rltcare.physics.release import ReleaseResult
+
+BODY = {
+    "jurisdiction": "de",
+    "product": "lu177-psma-617",
+    "activity": "7.4 GBq",
+    "cycles_per_year": 4,
+}
+
+
+def test_release_endpoint(client):
+    response = client.post("/api/v1/release", json=BODY)
+    assert response.status_code == 200
+    result = ReleaseResult.model_validate(response.json())
+    assert result.earliest_discharge_h == 48.0 and result.binding_criterion == "minimum-stay"
+
+
+def test_numbers_are_canonical_units(client):
+    response = client.post("/api/v1/release", json={**BODY, "activity": 7400, "elapsed": 72})
+    assert response.json()["may_leave_now"] is True
+
+
+def test_restrictions_endpoint(client):
+    response = client.post("/api/v1/restrictions", json={**BODY, "jurisdiction": "uk"})
+    assert response.status_code == 200
+    assert {r["group"] for r in response.json()["restrictions"]} >= {"partner", "children"}
+
+
+def test_openapi_lists_both(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert paths["/api/v1/release"]["post"]["operationId"] == "release"
+    assert paths["/api/v1/restrictions"]["post"]["operationId"] == "restrictions"
+
+
+def test_unknown_jurisdiction_is_422_problem(client):
+    response = client.post("/api/v1/release", json={**BODY, "jurisdiction": "dee"})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["field"] == "jurisdiction" and "did you mean de" in problem["hint"]
+
+
+def test_negative_activity_is_422(client):
+    response = client.post("/api/v1/release", json={**BODY, "activity": "-1 GBq"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "activity"
+
+
+def test_never_dischargeable_is_422(client):
+    response = client.post("/api/v1/release", json={**BODY, "activity": "1e70 GBq"})
+    assert response.status_code == 422
+    assert response.json()["title"] == "Not achievable"
+    assert "within a year" in response.json()["detail"]
+
+
+def test_release_page_plots_threshold_and_discharge(client):
+    assert client.get("/release").status_code == 200
+    response = client.post("/release", data={**BODY, "cycles_per_year": "4", "elapsed": "0 h"})
+    assert response.status_code == 200
+    assert "earliest discharge 48.0 h" in response.text
+    assert "threshold 3.5" in response.text
+    assert '<label for="f-activity">' in response.text
+
+
+def test_release_page_shows_error_beside_field(client):
+    response = client.post("/release", data={**BODY, "activity": "7.4 h"})
+    assert response.status_code == 422
+    assert 'id="e-activity"' in response.text
+
+
+def test_restrictions_page(client):
+    assert client.get("/restrictions").status_code == 200
+    response = client.post("/restrictions", data={**BODY, "jurisdiction": "uk"})
+    assert response.status_code == 200
+    assert "Sleep apart" in response.text

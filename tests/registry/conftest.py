@@ -71,7 +71,7 @@ def session(engine):
 @pytest.fixture
 def world(session):
     """Two centres, a patient in each, and an account per role."""
-    from tests.registry.factories import make_world
+    from registry.factories import make_world
 
     return make_world(session)
 

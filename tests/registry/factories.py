@@ -75,3 +75,8 @@ def make_world(session):
         world.users[name] = user
     world.callers = {name: auth.caller_for(user) for name, user in world.users.items()}
     return world
+
+
+def bearer(client, name: str) -> dict[str, str]:
+    """The Authorization header of a world account (see tests/web/conftest.py)."""
+    return {"Authorization": f"Bearer {client.world.tokens[name]}"}

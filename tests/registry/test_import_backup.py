@@ -141,3 +141,34 @@ def test_backup_restore_round_trips_every_table(engine, tmp_path):
         assert verify(connection).ok
     with pytest.raises(Exception, match="not empty"):
         backup.restore(target, tmp_path / "b.zip")
+
+
+def test_excel_workbook_imports_like_csv_files(session, tmp_path):
+    frames = _frames()
+    path = tmp_path / "registry.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        for table, frame in frames.items():
+            frame.to_excel(writer, sheet_name=table, index=False)
+    read, problems = read_upload(path.name, path.read_bytes())
+    assert problems == []
+    report = import_tables(session=session, caller=SYSTEM, frames=read)
+    assert report.rows["patient"] == 10
+    assert verify(session.connection()).ok
+
+
+def test_centre_editor_import_is_limited_to_their_centres(session, world):
+    frames = {
+        "lab_result": pd.DataFrame(
+            {
+                "pseudonym": ["PB-001"],
+                "analyte": ["psa"],
+                "value": ["1"],
+                "unit": ["ng/mL"],
+                "sampled_on": ["2024-02-01"],
+            }
+        )
+    }
+    with pytest.raises(ImportRejectedError, match="unknown pseudonym"):
+        import_tables(session=session, caller=world.callers["editor_a"], frames=frames)
+    with pytest.raises(Exception, match="cannot do this"):
+        import_tables(session=session, caller=world.callers["viewer_a"], frames=frames)

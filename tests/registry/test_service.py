@@ -95,7 +95,7 @@ def test_concurrent_sessions_cannot_overwrite_each_other(engine, world):
         p1.birth_year, p2.birth_year = 1941, 1942
         one.info["actor"] = two.info["actor"] = "test"
         one.commit()
-        with pytest.raises(Exception, match="(?i)stale|expected to update"):
+        with pytest.raises(Exception, match=r"(?i)stale|expected to update"):
             two.commit()
 
 

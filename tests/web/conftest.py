@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from registry.conftest import engine, fast_password_hashing, registry_settings  # noqa: F401
+from registry.factories import make_world
 from rltcare.registry import auth, migrate
 from rltcare.registry.db import make_sessionmaker
 from rltcare.web.app import create_app
-from tests.registry.conftest import engine, fast_password_hashing, registry_settings  # noqa: F401
-from tests.registry.factories import make_world
 
 
 @pytest.fixture
@@ -24,7 +24,3 @@ def registry_app(registry_settings, engine):  # noqa: F811
     with TestClient(app) as client:
         client.world = world
         yield client
-
-
-def bearer(client, name: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.world.tokens[name]}"}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.registry.factories import PASSWORD
-from tests.web.conftest import bearer
+from registry.factories import PASSWORD, bearer
 
 
 def test_token_login_and_me(registry_app):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from fastapi.routing import APIRoute
 
+from registry.factories import bearer
 from rltcare.web.routes import ROUTERS
-from tests.web.conftest import bearer
 
 ROUTES = sorted(
     (route.path, method)

@@ -62,8 +62,7 @@ def import_tables(
             problems += found
     connection = session.connection()
     known = load_known(connection, caller)
-    if not problems:
-        problems += check_links({t: (files[t], df) for t, df in typed.items()}, known, caller)
+    problems += check_links({t: (files[t], df) for t, df in typed.items()}, known, caller)
     if problems:
         session.rollback()
         raise ImportRejectedError(problems)

@@ -164,9 +164,11 @@ def _lab_units(df: pd.DataFrame, out: Collector) -> None:
     lo = df["analyte"].map(lambda a: LAB_UNITS.get(a, (None, None, (-np.inf, np.inf)))[2][0])
     hi = df["analyte"].map(lambda a: LAB_UNITS.get(a, (None, None, (-np.inf, np.inf)))[2][1])
     implausible = factor.notna() & df["value"].notna() & ((df["value"] < lo) | (df["value"] > hi))
-    out.add(
-        implausible,
-        "value",
-        lambda v: f"{v:g} (in the canonical unit) is implausible for this analyte",
-        df["value"],
-    )
+    message = pd.Series("", index=df.index)
+    for i in np.flatnonzero(implausible):
+        analyte, value = df["analyte"].iloc[i], df["value"].iloc[i]
+        unit, _, (low, high) = LAB_UNITS[analyte]
+        message.iloc[i] = (
+            f"{analyte} {value:g} {unit} is implausible (expected {low:g} to {high:g} {unit})"
+        )
+    out.add(implausible, "value", lambda v: v, message)

@@ -35,6 +35,7 @@ class ImportRejectedError(InputError):
     type_slug = "import-rejected"
 
     def __init__(self, problems: list[Problem]) -> None:
+        problems = sorted(problems, key=lambda p: (p.file, p.row or 0))
         first = problems[0]
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(

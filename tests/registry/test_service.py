@@ -140,3 +140,13 @@ def test_delete_patient_removes_their_rows(session, world):
     )
     _, count = service.list_rows(session=session, caller=admin, table="treatment_cycle")
     assert count == 1
+
+
+def test_analyst_cannot_look_up_a_real_pseudonym(session, world):
+    with pytest.raises(PermissionDeniedError):
+        service.list_rows(
+            session=session,
+            caller=world.callers["analyst"],
+            table="patient",
+            filters={"pseudonym": "PA-001"},
+        )

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from rltcare.errors import InputError
 from rltcare.registry.access import Caller, analyst_key
 from rltcare.registry.auth import deployment_secret
-from rltcare.registry.errors import ConflictError, NotFoundError
+from rltcare.registry.errors import ConflictError, NotFoundError, PermissionDeniedError
 from rltcare.registry.models import (
     BY_TABLE,
     CLINICAL,
@@ -105,6 +105,8 @@ def list_rows(
 ) -> tuple[list[BaseModel], int]:
     """One page of a table's rows that the caller may read, and how many there are in all."""
     model = model_for(table)
+    if caller.pseudonymised and (filters or {}).get("pseudonym"):
+        raise PermissionDeniedError("analysts cannot look patients up by their pseudonym")
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputError(f"limit must be 1 to {MAX_PAGE} and offset 0 or more", field="limit")
     query = _filtered(scoped(select(model), model, caller), model, filters or {})

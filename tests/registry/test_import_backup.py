@@ -172,3 +172,26 @@ def test_centre_editor_import_is_limited_to_their_centres(session, world):
         import_tables(session=session, caller=world.callers["editor_a"], frames=frames)
     with pytest.raises(Exception, match="cannot do this"):
         import_tables(session=session, caller=world.callers["viewer_a"], frames=frames)
+
+
+def test_fhir_bundle_has_patients_markers_and_doses_in_gbq(session):
+    from rltcare.registry.exporters.fhir import to_bundle
+
+    frames = _frames()
+    import_tables(session=session, caller=SYSTEM, frames=frames)
+    bundle = to_bundle(export_frames(session=session, caller=SYSTEM))
+    resources = [e["resource"] for e in bundle["entry"]]
+    kinds = [r["resourceType"] for r in resources]
+    assert kinds.count("Patient") == 10
+    assert kinds.count("MedicationAdministration") == len(frames["treatment_cycle"])
+    psa = [
+        r
+        for r in resources
+        if r["resourceType"] == "Observation"
+        and r["code"].get("coding", [{}])[0].get("code") == "2857-1"
+    ]
+    assert psa and psa[0]["valueQuantity"]["unit"] == "ng/mL"
+    dose = next(r for r in resources if r["resourceType"] == "MedicationAdministration")["dosage"][
+        "dose"
+    ]
+    assert dose["unit"] == "GBq" and 5 < dose["value"] < 10  # 7.4 GBq cycles

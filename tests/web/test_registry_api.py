@@ -139,3 +139,29 @@ def test_import_page_previews_problems(registry_app):
     )
     assert response.status_code == 422
     assert "lab_result.csv" in response.text and "implausible" in response.text
+
+
+def test_edit_form_reports_a_conflicting_save(registry_app):
+    _sign_in(registry_app)
+    pid = registry_app.world.patient_a.id
+    form = registry_app.get(f"/registry/edit/patient/{pid}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    assert 'name="version" value="1"' in form
+    # Someone else saves first, through the API.
+    headers = bearer(registry_app, "editor_a")
+    registry_app.patch(
+        f"/api/v1/registry/patient/{pid}", json={"version": 1, "birth_year": 1960}, headers=headers
+    )
+    response = registry_app.post(
+        f"/registry/edit/patient/{pid}", data={"csrf": csrf, "version": "1", "birth_year": "1970"}
+    )
+    assert response.status_code == 409
+    assert "reload it and try again" in response.text
+    row = registry_app.get(f"/api/v1/registry/patient/{pid}", headers=headers).json()
+    assert (row["birth_year"], row["version"]) == (1960, 2)
+    saved = registry_app.post(
+        f"/registry/edit/patient/{pid}",
+        data={"csrf": csrf, "version": "2", "birth_year": "1970"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303

@@ -59,6 +59,8 @@ def _call(client, path: str, method: str):
     )
     if "{patient_id}" in path and path.count("/") >= 6 and not path.endswith("timeline"):
         table = path.rsplit("/", 1)[1]
+    if "{table}" in path:
+        table = "lab_result"
     url = path.replace("{patient_id}", str(pid))
     if "{row_id}" in url:
         url = url.replace("{row_id}", str(_row_of_patient_a(client, table)))

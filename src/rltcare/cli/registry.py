@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -239,19 +240,29 @@ def import_(
 @registry_app.command()
 def export(
     folder: Path,
-    fmt: str = typer.Option("csv", "--format", help="csv (re-importable) or parquet."),
+    fmt: str = typer.Option(
+        "csv", "--format", help="csv (re-importable), parquet or fhir (R4 bundle)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Export every clinical table in the import template's shape."""
     from rltcare.registry.access import SYSTEM
     from rltcare.registry.exporters import FORMATS, export_frames, write_export
 
-    if fmt not in FORMATS:
-        raise InputError(
-            f"unknown format '{fmt}'", field="format", hint=f"use {' or '.join(FORMATS)}"
-        )
+    if fmt not in (*FORMATS, "fhir"):
+        raise InputError(f"unknown format '{fmt}'", field="format", hint="use csv, parquet or fhir")
     with _session(_migrated()) as session:
         frames = export_frames(session=session, caller=SYSTEM)
+    if fmt == "fhir":
+        from rltcare.registry.exporters.fhir import to_bundle
+
+        folder.mkdir(parents=True, exist_ok=True)
+        bundle = to_bundle(frames)
+        (folder / "bundle.json").write_text(
+            json.dumps(bundle, ensure_ascii=False), encoding="utf-8"
+        )
+        emit({"bundle.json": len(bundle["entry"])}, as_json)
+        return
     paths = write_export(frames, folder, fmt)
     emit({p.name: len(frames[p.stem]) for p in paths}, as_json)
 

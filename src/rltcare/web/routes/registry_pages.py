@@ -11,7 +11,7 @@ from sqlalchemy import select
 from rltcare.errors import InputError
 from rltcare.registry import auth, service
 from rltcare.registry.audit import AuditEntry
-from rltcare.registry.errors import AuthenticationError
+from rltcare.registry.errors import AuthenticationError, ConflictError
 from rltcare.registry.importers import ImportRejectedError, import_tables, read_upload
 from rltcare.registry.models import Centre
 from rltcare.registry.schema import SCHEMAS
@@ -318,4 +318,59 @@ def audit_page(request: Request, offset: int = 0):
             request,
             "registry/audit.html",
             {"rows": rows, "offset": offset, "csrf": getattr(request.state, "csrf", "")},
+        )
+
+
+def _edit_context(request: Request, table: str, row, values: dict, errors: dict) -> dict:
+    return {
+        "table": table,
+        "row": row,
+        "fields": _fields(table),
+        "values": values,
+        "errors": errors,
+        "csrf": getattr(request.state, "csrf", ""),
+    }
+
+
+@pages.get("/registry/edit/{table}/{row_id}")
+def edit_form(request: Request, table: str, row_id: int):
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        row = service.get_row(session=session, caller=caller, table=table, row_id=row_id)
+        values = {k: ("" if v is None else v) for k, v in row.model_dump(mode="json").items()}
+        return render(request, "registry/edit.html", _edit_context(request, table, row, values, {}))
+
+
+@pages.post("/registry/edit/{table}/{row_id}")
+async def edit_submit(request: Request, table: str, row_id: int):
+    """Save an edit; a row saved by someone else meanwhile is a conflict, shown on the form."""
+    form = dict(await request.form())
+    for session in _session(request):
+        caller, redirect = _signed_in(request, session)
+        if redirect:
+            return redirect
+        check_csrf(request, str(form.pop("csrf", "")))
+        row = service.get_row(session=session, caller=caller, table=table, row_id=row_id)
+        data, errors = validate_form(SCHEMAS[table].Update, form)
+        status = 422
+        if data is not None:
+            try:
+                service.update_row(
+                    session=session, caller=caller, table=table, row_id=row_id, data=data
+                )
+                target = row.id if table == "patient" else getattr(row, "patient_id", None)
+                return RedirectResponse(
+                    f"/registry/patient/{target}" if target else "/registry", status_code=303
+                )
+            except ConflictError as exc:
+                errors, status = {"form": exc.message}, 409
+            except InputError as exc:
+                errors = {exc.field or "form": exc.message}
+        return render(
+            request,
+            "registry/edit.html",
+            _edit_context(request, table, row, form, errors),
+            status_code=status,
         )

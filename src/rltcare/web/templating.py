@@ -26,6 +26,8 @@ NAV: list[tuple[str, str]] = [
     ("/release", "Discharge"),
     ("/restrictions", "Restrictions"),
     ("/waste", "Waste"),
+    ("/assess", "Response"),
+    ("/outcomes", "Outcomes"),
     ("/economics", "Economics"),
     ("/catalog", "Catalog"),
 ]

@@ -1,7 +1,17 @@
 """Every router of the application, in navigation order."""
 
-from rltcare.web.routes import catalog, decay, dose_rate, economics, home, release, waste
+from rltcare.web.routes import (
+    catalog,
+    decay,
+    dose_rate,
+    economics,
+    home,
+    outcomes,
+    release,
+    response,
+    waste,
+)
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, economics, catalog):
+for module in (decay, dose_rate, release, waste, response, outcomes, economics, catalog):
     ROUTERS += [module.api, module.pages]

@@ -297,6 +297,11 @@ def _summary(cohort: Cohort, table: str) -> InputSummary:
 def analyse(cohort: Cohort, options: CohortOptions | None = None) -> CohortAnalysis:
     """Run every analysis the cohort's tables allow (each section needs its tables)."""
     o = options or CohortOptions()
+    if cohort.has("labs") and not cohort.has("follow_up"):
+        raise InputError(
+            "lab values need the follow-up table (first cycle, last contact, death)",
+            field="follow_up",
+        )
     responses: dict[str, list[Response]] = {}
     for criterion, table in CRITERION_TABLE.items():
         if cohort.has(table):
@@ -305,7 +310,7 @@ def analyse(cohort: Cohort, options: CohortOptions | None = None) -> CohortAnaly
     starts = {}
     if cohort.has("psa"):
         raw = per_patient(cohort.table("psa"), "start_date", cohort.name("psa"))
-        starts = {p: dt.date.fromisoformat(d) for p, d in raw.items()}
+        starts = {p: pd.Timestamp(d).date() for p, d in raw.items()}
     fu = None
     if cohort.has("follow_up"):
         fu = typed(cohort.table("follow_up"), "follow_up", cohort.name("follow_up"))

@@ -198,7 +198,8 @@ def _field_of(exc: InputError, files: dict[str, CsvFile]) -> str:
     by_name = {f.name: t for t, f in files.items()}
     if exc.file in by_name:
         return by_name[exc.file]
-    return exc.field if exc.field in CohortOptions.model_fields else "form"
+    known = {*UPLOADS, *CohortOptions.model_fields}
+    return exc.field if exc.field in known else "form"
 
 
 @pages.api_route("/outcomes", methods=["GET", "POST"])
@@ -223,7 +224,7 @@ async def outcomes_page(request: Request):
     }
     options, option_errors = validate_form(CohortOptions, form)
     errors.update(option_errors)
-    if demo or files or errors:
+    if demo or request.method == "POST":
         try:
             if demo:
                 files = demo_source().files | files  # an upload replaces that demo table

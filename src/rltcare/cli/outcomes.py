@@ -1,4 +1,4 @@
-"""``rltcare outcomes discordance|toxicity|survival|benchmark``: cohort analytics from CSVs.
+"""``rltcare outcomes discordance|toxicity|survival|benchmark|report``: cohort analytics from CSVs.
 
 The file formats are those of docs/outcomes.md and docs/response-criteria.md; a missing
 column or a bad cell is an error naming the file, row and column.
@@ -16,7 +16,7 @@ from rltcare.cli.assess import read_pcwg3, read_recist, read_scans
 from rltcare.cli.common import JsonOption, emit
 from rltcare.cohort import analysis
 from rltcare.cohort.report import render
-from rltcare.cohort.source import CsvCohort
+from rltcare.cohort.source import CsvCohort, read_one
 from rltcare.cohort.tables import LINE, CsvFile, read_table, typed
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking
@@ -108,7 +108,7 @@ def survival_(
 ) -> None:
     """Kaplan-Meier per group: median with 95% CI, survival and numbers at risk at --at days."""
     result = analysis.survival_curves(
-        read_table(CsvFile.from_path(data), "survival", required=()),
+        read_one("survival", CsvFile.from_path(data)),
         time=time,
         event=event,
         group=group,
@@ -182,10 +182,6 @@ def report(
     }
     if not any(paths.values()):
         raise InputError("give at least one input file", field="inputs", hint="e.g. --psa psa.csv")
-    if labs and not follow_up:
-        raise InputError(
-            "--labs needs --follow-up (start, end and death per patient)", field="labs"
-        )
     options = analysis.CohortOptions(
         group_column=group,
         landmark_weeks=landmark_weeks,

@@ -69,12 +69,14 @@ class CsvCohort:
         unknown = sorted(set(self.files) - set(TABLES))
         if unknown:
             raise InputError(f"unknown table '{unknown[0]}'", field=unknown[0])
-        tables = {
-            # the survival file names its own time/event columns (checked by the analysis)
-            t: read_table(f, t, required=() if t == "survival" else None)
-            for t, f in self.files.items()
-        }
+        tables = {t: read_one(t, f) for t, f in self.files.items()}
         return Cohort(tables, {t: f.name for t, f in self.files.items()})
+
+
+def read_one(table: str, source: CsvFile) -> pd.DataFrame:
+    """One table of a cohort (a survival file names its own time and event columns, which
+    the analysis checks)."""
+    return read_table(source, table, required=() if table == "survival" else None)
 
 
 def demo_source() -> CsvCohort:

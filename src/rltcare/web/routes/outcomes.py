@@ -23,8 +23,8 @@ from rltcare.cohort.analysis import (
     ToxicityResult,
 )
 from rltcare.cohort.panels import panels
-from rltcare.cohort.source import DEMO_FILES, Cohort, demo_source
-from rltcare.cohort.tables import MAX_BYTES, TABLES, CsvFile, read_table
+from rltcare.cohort.source import DEMO_FILES, Cohort, demo_source, read_one
+from rltcare.cohort.tables import MAX_BYTES, TABLES, CsvFile
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking
 from rltcare.outcomes.benchmarking import Funnel
@@ -186,7 +186,7 @@ def _load(files: dict[str, CsvFile], errors: dict[str, str]) -> Cohort:
     tables, names = {}, {}
     for table, source in files.items():
         try:
-            tables[table] = read_table(source, table, required=() if table == "survival" else None)
+            tables[table] = read_one(table, source)
             names[table] = source.name
         except InputError as exc:
             errors[table] = exc.one_line()

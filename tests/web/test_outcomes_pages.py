@@ -100,3 +100,15 @@ def test_assess_page_error_beside_the_data(client):
 def test_nav_links_the_pages(client):
     page = client.get("/")
     assert 'href="/outcomes"' in page.text and 'href="/assess"' in page.text
+
+
+def test_report_download(client):
+    response = client.get("/outcomes/report?demo=1")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    assert '<section id="methods">' in response.text
+    assert not re.search(r"<script[^>]+src=[\"']?https?:", response.text)
+    files = {"centres": ("c.csv", b"centre,n,events\nA,4,x\n", "text/csv")}
+    page = client.post("/outcomes/report", files=files)
+    assert page.status_code == 422
+    assert "'x' is not a number" in error_of(page.text, "centres")

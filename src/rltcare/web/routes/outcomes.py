@@ -12,11 +12,13 @@ from typing import Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
-from rltcare.cohort import analysis
+from rltcare.cohort import analysis, report
 from rltcare.cohort.analysis import (
+    CohortAnalysis,
     CohortOptions,
     DiscordanceResult,
     SurvivalResult,
@@ -202,8 +204,8 @@ def _field_of(exc: InputError, files: dict[str, CsvFile]) -> str:
     return exc.field if exc.field in known else "form"
 
 
-@pages.api_route("/outcomes", methods=["GET", "POST"])
-async def outcomes_page(request: Request):
+async def _submission(request: Request) -> tuple[dict, CohortAnalysis | None, dict[str, str]]:
+    """(form, analysis or None, errors by field) for ``GET ?demo=1`` or a posted form."""
     demo = request.query_params.get("demo") == "1"
     form: dict[str, Any] = {}
     files: dict[str, CsvFile] = {}
@@ -215,29 +217,52 @@ async def outcomes_page(request: Request):
         files, errors = await _uploads(raw)
     elif demo:
         form = {"group_column": "centre"}
+    options, option_errors = validate_form(CohortOptions, form)
+    errors.update(option_errors)
+    if not (demo or request.method == "POST"):
+        return form, None, errors
+    try:
+        if demo:
+            files = demo_source().files | files  # an upload replaces that demo table
+        cohort = _load(files, errors)
+        if not errors and not files:
+            errors["form"] = "choose at least one file, or use the demo cohort"
+        if not errors:
+            return form, analysis.analyse(cohort, options), errors
+    except InputError as exc:
+        errors[_field_of(exc, files)] = exc.one_line()
+    return form, None, errors
+
+
+def _page(request: Request, form: dict, result: CohortAnalysis | None, errors: dict):
     context: dict[str, Any] = {
         "form": form,
         "errors": errors,
         "tables": {t: TABLES[t] for t in UPLOADS},
         "demo_files": DEMO_FILES,
         "limit_mb": MAX_BYTES / 1e6,
+        "result": result,
     }
-    options, option_errors = validate_form(CohortOptions, form)
-    errors.update(option_errors)
-    if demo or request.method == "POST":
-        try:
-            if demo:
-                files = demo_source().files | files  # an upload replaces that demo table
-            cohort = _load(files, errors)
-            if not errors and not files:
-                errors["form"] = "choose at least one file, or use the demo cohort"
-            if not errors:
-                result = analysis.analyse(cohort, options)
-                context["result"] = result
-                context["panels"] = [
-                    (p, figure_html(p.figure) if p.figure is not None else None)
-                    for p in panels(result)
-                ]
-        except InputError as exc:
-            errors[_field_of(exc, files)] = exc.one_line()
+    if result is not None:
+        context["panels"] = [
+            (p, figure_html(p.figure) if p.figure is not None else None) for p in panels(result)
+        ]
     return render(request, "outcomes.html", context, status_code=422 if errors else 200)
+
+
+@pages.api_route("/outcomes", methods=["GET", "POST"])
+async def outcomes_page(request: Request):
+    return _page(request, *await _submission(request))
+
+
+@pages.api_route("/outcomes/report", methods=["GET", "POST"])
+async def outcomes_report(request: Request):
+    """The same analysis as a self-contained HTML file to download (plotly.js inlined)."""
+    form, result, errors = await _submission(request)
+    if result is None:
+        errors = errors or {"form": "choose at least one file, or use the demo cohort"}
+        return _page(request, form, None, errors)
+    return HTMLResponse(
+        report.render(result),
+        headers={"Content-Disposition": 'attachment; filename="cohort-report.html"'},
+    )

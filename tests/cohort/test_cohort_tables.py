@@ -1,9 +1,11 @@
 """The shared CSV reader: every rejection names the file, line and column."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rltcare.cohort.source import CsvCohort, demo_source
-from rltcare.cohort.tables import MAX_BYTES, CsvFile, read_table, typed
+from rltcare.cohort.tables import MAX_BYTES, TABLES, CsvFile, read_table, typed
 from rltcare.errors import InputError
 
 
@@ -85,3 +87,18 @@ def test_demo_cohort_loads_every_table():
         "centres",
     }
     assert cohort.name("psa") == "demo/cohort_psa.csv"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    table=st.sampled_from(["centres", "follow_up", "labs", "survival"]),
+    body=st.text(alphabet=st.sampled_from(list('ab1-.,"\n x')), max_size=60),
+)
+def test_any_upload_is_read_or_rejected_with_an_input_error(table, body):
+    header = ",".join(TABLES[table].required)
+    problem = None
+    try:
+        typed(read_table(CsvFile("u.csv", header + "\n" + body), table), table, "u.csv")
+    except InputError as exc:
+        problem = exc
+    assert problem is None or problem.file == "u.csv"

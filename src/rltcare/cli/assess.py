@@ -46,16 +46,13 @@ def read_pcwg3(path: Path) -> list[Response]:
 
 
 def read_recist(path: Path, *, pcwg3_mod=False, confirm=False, bone_scans=None) -> list[Response]:
-    bone = None
-    if bone_scans is not None:
-        bone_file = CsvFile.from_path(bone_scans)
-        bone = read_table(bone_file, "bone_scans")
     source = CsvFile.from_path(path)
+    bone = CsvFile.from_path(bone_scans) if bone_scans is not None else None
     return assess_lesions(
         read_table(source, "lesions"),
         source.name,
-        bone_scans=bone,
-        bone_name=str(bone_scans),
+        bone_scans=read_table(bone, "bone_scans") if bone else None,
+        bone_name=bone.name if bone else "",
         pcwg3=pcwg3_mod,
         confirm=confirm,
     )

@@ -201,7 +201,7 @@ def typed(
     """Empty cells → NaN; numeric, boolean and date columns converted (dates to datetime64);
     a bad cell is an error naming its line and column."""
     spec = TABLES[table]
-    out = frame.replace("", np.nan)
+    out = frame.mask(frame.eq(""))
     for col in (c for c in (*spec.numeric, *numeric) if c in out.columns):
         values = pd.to_numeric(out[col], errors="coerce")
         _first_bad(values.isna() & out[col].notna(), out, col, name, "is not a number")

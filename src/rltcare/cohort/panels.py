@@ -35,6 +35,8 @@ class Table:
 
     def to_html(self) -> str:
         def cell(x) -> str:
+            if x is None:
+                return "—"
             return html.escape(f"{x:.3g}" if isinstance(x, float) else str(x))
 
         head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in self.header)

@@ -27,6 +27,8 @@ NAV: list[tuple[str, str]] = [
     ("/restrictions", "Restrictions"),
     ("/waste", "Waste"),
     ("/capacity", "Capacity"),
+    ("/assess", "Response"),
+    ("/outcomes", "Outcomes"),
     ("/economics", "Economics"),
     ("/catalog", "Catalog"),
 ]

@@ -7,10 +7,12 @@ from rltcare.web.routes import (
     dose_rate,
     economics,
     home,
+    outcomes,
     release,
+    response,
     waste,
 )
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, capacity, economics, catalog):
+for module in (decay, dose_rate, release, waste, capacity, response, outcomes, economics, catalog):
     ROUTERS += [module.api, module.pages]

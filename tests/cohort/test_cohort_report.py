@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from rltcare.cli import main
+from rltcare.cohort.source import DEMO
 from rltcare.response import eortc, pcwg3, percist, recip, recist
 
-DEMO = Path(__file__).parents[2] / "docs" / "examples" / "outcomes"
+OUTCOMES = Path(DEMO / "outcomes")
 
 
 def run(capsys, *argv):
@@ -23,12 +24,12 @@ def test_report_is_written_and_self_contained(tmp_path, capsys):
     code, stdout, err = run(
         capsys,
         "outcomes", "report",
-        "--psa", DEMO / "cohort_psa.csv",
-        "--lesions", DEMO / "cohort_lesions.csv",
-        "--psma", DEMO / "cohort_psma.csv",
-        "--survival", DEMO / "survival.csv", "--group", "centre",
-        "--labs", DEMO / "labs.csv", "--follow-up", DEMO / "follow_up.csv",
-        "--centres", DEMO / "centres.csv",
+        "--psa", OUTCOMES / "cohort_psa.csv",
+        "--lesions", OUTCOMES / "cohort_lesions.csv",
+        "--psma", OUTCOMES / "cohort_psma.csv",
+        "--survival", OUTCOMES / "survival.csv", "--group", "centre",
+        "--labs", OUTCOMES / "labs.csv", "--follow-up", OUTCOMES / "follow_up.csv",
+        "--centres", OUTCOMES / "centres.csv",
         "--out", out,
     )  # fmt: skip
     assert code == 0, err
@@ -44,6 +45,17 @@ def test_report_is_written_and_self_contained(tmp_path, capsys):
     for module in (pcwg3, recist, percist, eortc, recip):  # every criterion, applied or not
         assert module.VERSION in methods
     assert "Spiegelhalter" in methods and "Aalen" in methods and "CTCAE v5.0" in methods
+
+
+def test_report_of_the_demo_cohort_with_a_table_replaced(tmp_path, capsys):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("centre,n,events\nMine-1,40,20\nMine-2,60,30\n")
+    out = tmp_path / "report.html"
+    code, _, err = run(capsys, "outcomes", "report", "--demo", "--centres", mine, "--out", out)
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "demo/cohort_psa.csv" in html and "Aarhus" not in html
+    assert '<section id="swimmer">' in html and "Mine-2" in html
 
 
 def test_report_needs_an_input(tmp_path, capsys):

@@ -1,10 +1,14 @@
 """The shared CSV reader: every rejection names the file, line and column."""
 
+import tomllib
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rltcare.cohort.source import CsvCohort, demo_source
+import rltcare
+from rltcare.cohort.source import DEMO, CsvCohort, demo_source
 from rltcare.cohort.tables import MAX_BYTES, TABLES, CsvFile, read_table, typed
 from rltcare.errors import InputError
 
@@ -87,6 +91,18 @@ def test_demo_cohort_loads_every_table():
         "centres",
     }
     assert cohort.name("psa") == "demo/cohort_psa.csv"
+
+
+def test_demo_files_are_package_data():
+    """demo_source() and the /assess examples read files that a wheel carries: every file
+    under DEMO matches a package-data glob of pyproject.toml."""
+    pyproject = Path(__file__).parents[2] / "pyproject.toml"
+    globs = tomllib.loads(pyproject.read_text())["tool"]["setuptools"]["package-data"]["rltcare"]
+    package = Path(rltcare.__file__).parent
+    declared = {path for glob in globs for path in package.glob(glob)}
+    demo = {path for path in Path(DEMO).rglob("*") if path.is_file()}
+    assert len(demo) == 13
+    assert demo <= declared
 
 
 @settings(max_examples=150, deadline=None)

@@ -3,10 +3,14 @@
 import re
 from pathlib import Path
 
-from rltcare.cohort.tables import MAX_BYTES
+import pytest
 
-DEMO = Path(__file__).parents[2] / "docs" / "examples" / "outcomes"
-RESPONSE = Path(__file__).parents[2] / "docs" / "examples" / "response"
+from rltcare.cohort.source import DEMO
+from rltcare.cohort.tables import MAX_BYTES
+from rltcare.web.routes.response import EXAMPLE_FILES
+
+OUTCOMES = Path(DEMO / "outcomes")
+RESPONSE = Path(DEMO / "response")
 
 
 def error_of(page: str, field: str) -> str:
@@ -35,8 +39,8 @@ def test_demo_cohort_shows_every_plot_and_table(client):
 
 def test_upload_runs_the_analysis(client):
     files = {
-        "psa": ("psa.csv", (DEMO / "cohort_psa.csv").read_bytes(), "text/csv"),
-        "psma": ("psma.csv", (DEMO / "cohort_psma.csv").read_bytes(), "text/csv"),
+        "psa": ("psa.csv", (OUTCOMES / "cohort_psa.csv").read_bytes(), "text/csv"),
+        "psma": ("psma.csv", (OUTCOMES / "cohort_psma.csv").read_bytes(), "text/csv"),
     }
     page = client.post("/outcomes", files=files, data={"landmark_weeks": "12"})
     assert page.status_code == 200, page.text
@@ -85,6 +89,12 @@ def test_assess_page_prefills_an_example_and_assesses_it(client):
     assert page.status_code == 200
     assert "Q02: SD" in page.text and "PD needs both" in page.text
     assert page.text.count('class="plotly-graph-div"') == 3
+
+
+@pytest.mark.parametrize("criterion", list(EXAMPLE_FILES))
+def test_assess_page_loads_each_packaged_example(client, criterion):
+    first_row = (RESPONSE / EXAMPLE_FILES[criterion]).read_text().splitlines()[1]
+    assert first_row in client.get(f"/assess?criterion={criterion}").text
 
 
 def test_assess_page_error_beside_the_data(client):

@@ -16,7 +16,7 @@ from rltcare.cli.assess import read_pcwg3, read_recist, read_scans
 from rltcare.cli.common import JsonOption, emit
 from rltcare.cohort import analysis
 from rltcare.cohort.report import render
-from rltcare.cohort.source import CsvCohort, read_one
+from rltcare.cohort.source import CsvCohort, demo_source, read_one
 from rltcare.cohort.tables import LINE, CsvFile, read_table, typed
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking
@@ -166,6 +166,9 @@ def report(
     ctcae_version: str = typer.Option("5.0", help="CTCAE version (5.0; 6.0 is unverified)."),
     indicator: str = typer.Option("PSA50 rate", help="Name of the benchmarked indicator."),
     title: str = typer.Option("RLT cohort report", help="Report title."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Start from the demo cohort; a file given replaces that table."
+    ),
 ) -> None:
     """A self-contained HTML cohort report (works offline): waterfall, swimmer, Kaplan-Meier
     with numbers at risk, discordance and kappa, toxicity incidence, funnel plot, methods."""
@@ -180,15 +183,20 @@ def report(
         "follow_up": follow_up,
         "centres": centres,
     }
-    if not any(paths.values()):
-        raise InputError("give at least one input file", field="inputs", hint="e.g. --psa psa.csv")
+    files = CsvCohort.from_paths(paths).files
+    if demo:
+        files = demo_source().files | files
+    if not files:
+        raise InputError(
+            "give at least one input file", field="inputs", hint="e.g. --psa psa.csv, or --demo"
+        )
     options = analysis.CohortOptions(
         group_column=group,
         landmark_weeks=landmark_weeks,
         ctcae_version=ctcae_version,
         indicator=indicator,
     )
-    result = analysis.analyse(CsvCohort.from_paths(paths).load(), options)
+    result = analysis.analyse(CsvCohort(files).load(), options)
     out.write_text(render(result, title=title), encoding="utf-8")
     typer.echo(f"report written to {out}")
 

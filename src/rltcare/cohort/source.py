@@ -10,6 +10,7 @@ map the registry's export frames to the same columns and set ``names`` to e.g.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
@@ -18,8 +19,10 @@ import pandas as pd
 from rltcare.cohort.tables import TABLES, CsvFile, read_table
 from rltcare.errors import InputError
 
-#: The demo cohort shipped in the repository (synthetic; described in docs/outcomes.md).
-DEMO_DIR = Path(__file__).resolve().parents[3] / "docs" / "examples" / "outcomes"
+#: Synthetic demo data installed with the package: ``outcomes/`` the demo cohort
+#: (docs/outcomes.md), ``response/`` one example per criterion (docs/response-criteria.md).
+#: docs/examples/ links to these folders for the documented commands.
+DEMO = resources.files("rltcare.cohort") / "demo"
 DEMO_FILES = {
     "psa": "cohort_psa.csv",
     "lesions": "cohort_lesions.csv",
@@ -80,15 +83,10 @@ def read_one(table: str, source: CsvFile) -> pd.DataFrame:
 
 
 def demo_source() -> CsvCohort:
-    """The bundled synthetic demo cohort (docs/examples/outcomes/)."""
-    if not DEMO_DIR.is_dir():
-        raise InputError(
-            "the demo cohort is not installed with this copy of rltcare",
-            field="demo",
-            hint=f"expected {DEMO_DIR}",
-        )
-    files = {}
-    for table, file in DEMO_FILES.items():
-        path = DEMO_DIR / file
-        files[table] = CsvFile(f"demo/{file}", path.read_text(encoding="utf-8"))
-    return CsvCohort(files)
+    """The synthetic demo cohort installed with the package (``DEMO / "outcomes"``)."""
+    return CsvCohort(
+        {
+            table: CsvFile(f"demo/{file}", (DEMO / "outcomes" / file).read_text(encoding="utf-8"))
+            for table, file in DEMO_FILES.items()
+        }
+    )

@@ -7,7 +7,6 @@ The page takes the same CSV columns as ``rltcare assess``, pasted.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from rltcare.cohort.assess import CRITERION_TABLE, assess_table
 from rltcare.cohort.figures import timeline_figure
+from rltcare.cohort.source import DEMO
 from rltcare.cohort.tables import TABLES, CsvFile, read_table
 from rltcare.errors import InputError
 from rltcare.response import eortc, pcwg3, percist, recip, recist
@@ -24,7 +24,7 @@ from rltcare.web.templating import figure_html, render, validate_form
 api = APIRouter(prefix="/api/v1/assess", tags=["response"])
 pages = APIRouter(include_in_schema=False)
 
-EXAMPLES = Path(__file__).resolve().parents[4] / "docs" / "examples" / "response"
+EXAMPLES = DEMO / "response"
 EXAMPLE_FILES = {
     "pcwg3": "psa.csv",
     "recist": "lesions.csv",
@@ -126,11 +126,8 @@ class AssessForm(BaseModel):
 
 
 def example(criterion: str) -> str:
-    """The documented example CSV of a criterion, or just its header."""
-    path = EXAMPLES / EXAMPLE_FILES[criterion]
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    return ",".join(TABLES[CRITERION_TABLE[criterion]].required) + "\n"
+    """The documented example CSV of a criterion (installed with the package)."""
+    return (EXAMPLES / EXAMPLE_FILES[criterion]).read_text(encoding="utf-8")
 
 
 @pages.api_route("/assess", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from rltcare import __version__
 from rltcare.cli import assess, decay, dose_rate, economics, outcomes, release, serve, waste
 from rltcare.cli import catalog as catalog_commands
+from rltcare.cli import national as national_commands
 from rltcare.errors import InputError, from_validation_errors
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ def _root(
 for module in (decay, dose_rate, release, waste, assess, outcomes, economics, serve):
     module.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
+national_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -125,17 +125,20 @@ def pairs_from_points(
     _check_points(centre_lat, centre_lon, "centres")
     hours_per_radian = EARTH_RADIUS_KM * float(road_hours(1.0, road_factor, speed_kmh))
     cos_max = np.cos(min(catchment_h / hours_per_radian, np.pi))
-    centres = unit_vectors(centre_lat, centre_lon).astype(np.float32).T
-    points = unit_vectors(demand_lat, demand_lon).astype(np.float32)
+    centres64 = unit_vectors(centre_lat, centre_lon)
+    points64 = unit_vectors(demand_lat, demand_lon)
+    centres, points = centres64.astype(np.float32).T, points64.astype(np.float32)
     rows, cols, times = [], [], []
     for start in range(0, points.shape[0], block):
+        # float32 screens the pairs (with a margin); the kept ones get a float64 chord
         cos = points[start : start + block] @ centres
-        i, j = np.nonzero(cos >= cos_max - 1e-6)
-        angle = np.arccos(np.clip(cos[i, j], -1, 1).astype(np.float64))
-        keep = angle * hours_per_radian <= catchment_h
+        i, j = np.nonzero(cos >= cos_max - 1e-5)
+        chord = np.linalg.norm(points64[start + i] - centres64[j], axis=1)
+        hours = 2 * np.arcsin(np.minimum(chord / 2, 1.0)) * hours_per_radian
+        keep = hours <= catchment_h
         rows.append(i[keep] + start)
         cols.append(j[keep])
-        times.append(angle[keep] * hours_per_radian)
+        times.append(hours[keep])
     return Pairs(
         np.concatenate(rows),
         np.concatenate(cols),
@@ -188,7 +191,9 @@ def fca(
     weight = (decay or Decay())(pairs.time_h)
     if three_stage:
         total = np.bincount(pairs.demand, weight, minlength=pairs.n_demand)
-        weight = weight * np.divide(weight, total[pairs.demand], where=total[pairs.demand] > 0)
+        share = np.zeros_like(weight)
+        np.divide(weight, total[pairs.demand], out=share, where=total[pairs.demand] > 0)
+        weight = weight * share
     served = np.bincount(pairs.centre, weight * population[pairs.demand], minlength=pairs.n_centres)
     ratio = np.divide(supply, served, out=np.zeros_like(supply), where=served > 0)
     return np.bincount(pairs.demand, weight * ratio[pairs.centre], minlength=pairs.n_demand)

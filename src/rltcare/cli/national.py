@@ -172,6 +172,8 @@ class AccessResult(Result):
     catchment_h: float
     regions: list[dict]
     share_beyond_h: dict[str, float]
+    points: int = 0
+    mean_access_per_100k: float = 0.0
     new_sites: dict | None = None
 
     def summary_rows(self) -> list[tuple[str, str]]:
@@ -184,6 +186,9 @@ class AccessResult(Result):
             )
             for r in self.regions
         ]
+        if self.points:
+            rows.append(("demand points", f"{self.points:,}"))
+            rows.append(("mean access per 100,000", f"{self.mean_access_per_100k:.3g}"))
         rows += [(f"population beyond {k} h", f"{v:.1%}") for k, v in self.share_beyond_h.items()]
         if self.new_sites:
             rows.append(("new sites", ", ".join(self.new_sites["regions"])))
@@ -206,6 +211,9 @@ def access_command(
     travel_times: Path = typer.Option(
         None, "--travel-times", help="CSV region,centre,hours: replaces great-circle times."
     ),
+    points: Path = typer.Option(
+        None, "--points", help="CSV lat,lon,population: demand points instead of region centroids."
+    ),
     new_sites: int = typer.Option(0, "--new-sites", help="Place this many new centres (MCLP)."),
     road_factor: float = typer.Option(fca_engine.ROAD_FACTOR, "--road-factor"),
     speed: float = typer.Option(fca_engine.ROAD_SPEED_KMH, "--speed", help="Road speed, km/h."),
@@ -226,17 +234,28 @@ def access_command(
         edges_h=tuple(catchment_h * np.array([1, 2, 3]) / 3),
         weights=(1, 0.68, 0.22),
     )
+    clat, clon = np.array([c.lat for c in found]), np.array([c.lon for c in found])
+    supply = np.array([c.rooms + c.chairs for c in found], dtype=float)
+    if points:
+        if travel_times or new_sites:
+            raise InputError(
+                "--points works with great-circle times only, without --new-sites",
+                field="points",
+            )
+        result = _points_access(
+            points, where, clat, clon, supply, rule, method, catchment_h, road_factor, speed
+        )
+        emit(result, as_json, title=f"Access: {where.id}")
+        return
     lat = np.array([r.lat for r in where.regions])
     lon = np.array([r.lon for r in where.regions])
     pop = np.array([r.population for r in where.regions], dtype=float)
-    clat, clon = np.array([c.lat for c in found]), np.array([c.lon for c in found])
     if travel_times:
         matrix = _matrix(travel_times, where, found)
     else:
         km = fca_engine.great_circle_km(lat, lon, clat, clon)
         matrix = fca_engine.road_hours(km, road_factor, speed)
     pairs = fca_engine.pairs_from_matrix(matrix, catchment_h)
-    supply = np.array([c.rooms + c.chairs for c in found], dtype=float)
     score = fca_engine.fca(pairs, pop, supply, rule, three_stage=method == "3sfca")
     nearest = matrix.min(axis=1)
     beyond = fca_engine.share_beyond(nearest, pop)
@@ -270,6 +289,41 @@ def access_command(
         new_sites=sites,
     )
     emit(result, as_json, title=f"Access: {where.id}")
+
+
+def _points_access(path, where, clat, clon, supply, rule, method, catchment_h, road_factor, speed):
+    rows = _read_csv(path)
+    columns = ("lat", "lon", "population")
+    values = np.empty((len(rows), 3))
+    for number, row in enumerate(rows, start=1):
+        for k, column in enumerate(columns):
+            try:
+                values[number - 1, k] = float(row[column])
+            except (KeyError, TypeError, ValueError):
+                raise InputError(
+                    f"{column} must be a number", file=str(path), row=number, field=column
+                ) from None
+    if not len(rows):
+        raise InputError("no demand points", file=str(path))
+    lat, lon, pop = values.T
+    pairs = fca_engine.pairs_from_points(
+        lat, lon, clat, clon, catchment_h, road_factor=road_factor, speed_kmh=speed
+    )
+    score = fca_engine.fca(pairs, pop, supply, rule, three_stage=method == "3sfca")
+    nearest = fca_engine.nearest_hours(
+        lat, lon, clat, clon, road_factor=road_factor, speed_kmh=speed
+    )
+    beyond = fca_engine.share_beyond(nearest, pop)
+    return AccessResult(
+        country=where.id,
+        method=method,
+        decay=rule.kind,
+        catchment_h=catchment_h,
+        regions=[],
+        share_beyond_h={f"{k:g}": v for k, v in beyond.items()},
+        points=len(rows),
+        mean_access_per_100k=float((score * pop).sum() / pop.sum() * 1e5) if pop.sum() else 0.0,
+    )
 
 
 def _matrix(path: Path, country, centres) -> np.ndarray:

@@ -87,3 +87,32 @@ def test_bad_input_exits_2(capsys, argv, message):
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert message in err
+
+
+def test_supply_json_and_bad_network(capsys, tmp_path):
+    network = Path(__file__).parents[2] / "examples" / "national" / "supply_lu177_eu.toml"
+    code, out, err = run(
+        capsys,
+        "national",
+        "supply",
+        "--network",
+        str(network),
+        "--demand",
+        "3000 GBq",
+        "--years",
+        "2",
+        "--replications",
+        "20",
+        "--json",
+    )
+    assert code == 0, err
+    assert len(json.loads(out)["shortfall_by_week_mean"]) == 104
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        network.read_text(encoding="utf-8").replace(
+            'reactors = ["br2", "maria"]', 'reactors = ["br3"]'
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "national", "supply", "--network", str(bad), "--demand", "1 GBq")
+    assert code == 2 and str(bad) in err and "unknown reactor 'br3'" in err

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import typer
+from pydantic import ValidationError
 
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
-from rltcare.errors import InputError
+from rltcare.errors import InputError, from_validation_errors
 from rltcare.national import access as fca_engine
 from rltcare.national.demand import Expansion, Scenario, demand
 from rltcare.national.gap import capacity_gap, centres_from_rows
 from rltcare.national.location import maximal_coverage
+from rltcare.national.supply import SupplyNetwork, simulate_supply
 from rltcare.result import Result
-from rltcare.units import parse_duration
+from rltcare.units import parse_activity, parse_duration
 
 app = typer.Typer(help="National and regional planning: demand, capacity gap, access.")
 
@@ -355,3 +358,79 @@ def _matrix(path: Path, country, centres) -> np.ndarray:
             hint="give a time for every region and centre",
         )
     return matrix
+
+
+@app.command("supply")
+def supply_command(
+    network: Path = typer.Option(..., "--network", help="Supply network TOML (see docs)."),
+    country: list[str] = typer.Option(
+        None, "--country", "-c", help="Countries whose demand is served."
+    ),
+    product: str = typer.Option(
+        "lu177-psma-617", "--product", help="Product: nuclide and shelf life."
+    ),
+    demand_per_week: str = typer.Option(
+        None, "--demand", help="Demand a week instead of countries', e.g. '5000 GBq'."
+    ),
+    years: int = YearsOption,
+    start_year: int = StartOption,
+    replications: int = typer.Option(100, "--replications", help="Monte Carlo replications."),
+    reserve: float = typer.Option(0.0, "--reserve", help="Extra processing capacity, e.g. 0.2."),
+    expand: list[str] = ExpandOption,
+    seed: int = SeedOption,
+    catalog: list[Path] = CatalogOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """GBq shortfall a week from reactor calendars and planned and random outages."""
+    loaded = catalog_from(catalog)
+    drug = loaded.radiopharmaceutical(product)
+    nuclide = loaded.nuclide(drug.nuclide)
+    net = _network(network)
+    if demand_per_week:
+        weekly = parse_activity(demand_per_week) / 1000
+    else:
+        if not country:
+            raise InputError("give --country (repeatable) or --demand", field="country")
+        weekly = np.zeros(years)
+        same_nuclide = [
+            key
+            for key, ind in loaded.indications.items()
+            if ind.label == "approved"
+            and loaded.radiopharmaceutical(ind.product).nuclide == drug.nuclide
+        ]
+        for name in country:
+            wanted = demand(
+                name,
+                same_nuclide,
+                scenario=_scenario(years, start_year, 0.01, 0, expand),
+                draws=200,
+                seed=seed,
+                catalog=loaded,
+            )
+            for row in wanted.rows:
+                weekly[row.year - start_year] += row.activity_gbq / 52
+    result = simulate_supply(
+        net,
+        weekly,
+        gbq_per_cycle=drug.typical_activity_mbq / 1000,
+        half_life_h=nuclide.half_life_h,
+        shelf_life_h=drug.shelf_life_h,
+        years=years,
+        replications=replications,
+        reserve=reserve,
+        seed=seed,
+    )
+    emit(result, as_json, title="Isotope supply")
+
+
+def _network(path: Path) -> SupplyNetwork:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    try:
+        return SupplyNetwork.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_errors(exc.errors(), file=str(path)) from None

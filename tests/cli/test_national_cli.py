@@ -43,7 +43,7 @@ def test_access_json_and_new_sites(capsys):
     )
     assert code == 0, err
     data = json.loads(out)
-    assert data["share_beyond_h"]["3"] == 0.0 and len(data["new_sites"]["regions"]) == 1
+    assert data["share_beyond_h"]["3"] == 0.0 and len(data["new_sites"]) == 1
 
 
 def test_travel_matrix_with_missing_pair(capsys, tmp_path):

@@ -15,9 +15,8 @@ from rltcare.errors import InputError, from_validation_errors
 from rltcare.national import access as fca_engine
 from rltcare.national.demand import Expansion, Scenario, demand
 from rltcare.national.gap import capacity_gap, centres_from_rows
-from rltcare.national.location import maximal_coverage
+from rltcare.national.regional import points_access, regional_access
 from rltcare.national.supply import SupplyNetwork, simulate_supply
-from rltcare.result import Result
 from rltcare.units import parse_activity, parse_duration
 
 app = typer.Typer(help="National and regional planning: demand, capacity gap, access.")
@@ -168,39 +167,6 @@ def gap_command(
     emit(result, as_json, title=f"Capacity gap: {result.country} {result.year}")
 
 
-class AccessResult(Result):
-    country: str
-    method: str
-    decay: str
-    catchment_h: float
-    regions: list[dict]
-    share_beyond_h: dict[str, float]
-    points: int = 0
-    mean_access_per_100k: float = 0.0
-    new_sites: dict | None = None
-
-    def summary_rows(self) -> list[tuple[str, str]]:
-        rows = [("method", f"{self.method}, {self.decay} decay, {self.catchment_h:g} h catchment")]
-        rows += [
-            (
-                f"{r['region']} {r['name']}",
-                f"{r['access_per_100k']:.3g} places per 100,000; "
-                f"nearest centre {r['nearest_h']:.2f} h",
-            )
-            for r in self.regions
-        ]
-        if self.points:
-            rows.append(("demand points", f"{self.points:,}"))
-            rows.append(("mean access per 100,000", f"{self.mean_access_per_100k:.3g}"))
-        rows += [(f"population beyond {k} h", f"{v:.1%}") for k, v in self.share_beyond_h.items()]
-        if self.new_sites:
-            rows.append(("new sites", ", ".join(self.new_sites["regions"])))
-            rows.append(
-                ("population within catchment after", f"{self.new_sites['covered_share']:.1%}")
-            )
-        return rows
-
-
 @app.command("access")
 def access_command(
     country: str = CountryArg,
@@ -227,106 +193,42 @@ def access_command(
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     found = centres_from_rows(_read_csv(centres), where, file=str(centres))
-    catchment_h = parse_duration(catchment, field="catchment")
-    kinds = {"2sfca": "step", "e2sfca": decay, "3sfca": decay}
-    if method not in kinds:
-        raise InputError(f"unknown method {method!r}", field="method", hint="2sfca, e2sfca, 3sfca")
-    rule = fca_engine.Decay(
-        kinds[method],
-        sigma_h=parse_duration(sigma, field="sigma"),
-        edges_h=tuple(catchment_h * np.array([1, 2, 3]) / 3),
-        weights=(1, 0.68, 0.22),
-    )
-    clat, clon = np.array([c.lat for c in found]), np.array([c.lon for c in found])
-    supply = np.array([c.rooms + c.chairs for c in found], dtype=float)
+    options = {
+        "method": method,
+        "catchment_h": parse_duration(catchment, field="catchment"),
+        "decay": decay,
+        "sigma_h": parse_duration(sigma, field="sigma"),
+        "road_factor": road_factor,
+        "speed_kmh": speed,
+    }
     if points:
         if travel_times or new_sites:
             raise InputError(
                 "--points works with great-circle times only, without --new-sites",
                 field="points",
             )
-        result = _points_access(
-            points, where, clat, clon, supply, rule, method, catchment_h, road_factor, speed
-        )
-        emit(result, as_json, title=f"Access: {where.id}")
-        return
-    lat = np.array([r.lat for r in where.regions])
-    lon = np.array([r.lon for r in where.regions])
-    pop = np.array([r.population for r in where.regions], dtype=float)
-    if travel_times:
-        matrix = _matrix(travel_times, where, found)
+        lat, lon, pop = _points(points)
+        result = points_access(where, found, lat, lon, pop, **options)
     else:
-        km = fca_engine.great_circle_km(lat, lon, clat, clon)
-        matrix = fca_engine.road_hours(km, road_factor, speed)
-    pairs = fca_engine.pairs_from_matrix(matrix, catchment_h)
-    score = fca_engine.fca(pairs, pop, supply, rule, three_stage=method == "3sfca")
-    nearest = matrix.min(axis=1)
-    beyond = fca_engine.share_beyond(nearest, pop)
-    sites = None
-    if new_sites:
-        candidates = fca_engine.road_hours(
-            fca_engine.great_circle_km(lat, lon, lat, lon), road_factor, speed
-        )
-        chosen = maximal_coverage(candidates, pop, new_sites, catchment_h, existing=matrix)
-        sites = {
-            "regions": [where.regions[j].code for j in chosen.chosen],
-            "covered_share": chosen.covered_share,
-            "optimal": chosen.optimal,
-            "solver": chosen.solver,
-        }
-    result = AccessResult(
-        country=where.id,
-        method=method,
-        decay=rule.kind,
-        catchment_h=catchment_h,
-        regions=[
-            {
-                "region": r.code,
-                "name": r.name,
-                "access_per_100k": float(a * 1e5),
-                "nearest_h": float(t),
-            }
-            for r, a, t in zip(where.regions, score, nearest, strict=True)
-        ],
-        share_beyond_h={f"{k:g}": v for k, v in beyond.items()},
-        new_sites=sites,
-    )
+        matrix = _matrix(travel_times, where, found) if travel_times else None
+        result = regional_access(where, found, travel_time_h=matrix, new_sites=new_sites, **options)
     emit(result, as_json, title=f"Access: {where.id}")
 
 
-def _points_access(path, where, clat, clon, supply, rule, method, catchment_h, road_factor, speed):
+def _points(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = _read_csv(path)
-    columns = ("lat", "lon", "population")
+    if not rows:
+        raise InputError("no demand points", file=str(path))
     values = np.empty((len(rows), 3))
     for number, row in enumerate(rows, start=1):
-        for k, column in enumerate(columns):
+        for k, column in enumerate(("lat", "lon", "population")):
             try:
                 values[number - 1, k] = float(row[column])
             except (KeyError, TypeError, ValueError):
                 raise InputError(
                     f"{column} must be a number", file=str(path), row=number, field=column
                 ) from None
-    if not len(rows):
-        raise InputError("no demand points", file=str(path))
-    lat, lon, pop = values.T
-    pairs = fca_engine.pairs_from_points(
-        lat, lon, clat, clon, catchment_h, road_factor=road_factor, speed_kmh=speed
-    )
-    score = fca_engine.fca(pairs, pop, supply, rule, three_stage=method == "3sfca")
-    nearest = fca_engine.nearest_hours(
-        lat, lon, clat, clon, road_factor=road_factor, speed_kmh=speed
-    )
-    beyond = fca_engine.share_beyond(nearest, pop)
-    return AccessResult(
-        country=where.id,
-        method=method,
-        decay=rule.kind,
-        catchment_h=catchment_h,
-        regions=[],
-        share_beyond_h={f"{k:g}": v for k, v in beyond.items()},
-        points=len(rows),
-        mean_access_per_100k=float((score * pop).sum() / pop.sum() * 1e5) if pop.sum() else 0.0,
-    )
+    return values[:, 0], values[:, 1], values[:, 2]
 
 
 def _matrix(path: Path, country, centres) -> np.ndarray:

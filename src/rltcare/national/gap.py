@@ -78,29 +78,36 @@ def centres_from_rows(
                 f"centre id '{centre.id}' appears twice", file=file, row=number, field="id"
             )
         seen.add(centre.id)
-        codes = [r.code for r in country.regions]
-        if centre.region.upper() not in codes:
-            raise InputError(
-                f"region '{centre.region}' is not a region of {country.name}",
-                file=file,
-                row=number,
-                field="region",
-                hint="one of " + ", ".join(codes),
-            )
-        lon_min, lat_min, lon_max, lat_max = country.bbox
-        if not (lon_min <= centre.lon <= lon_max and lat_min <= centre.lat <= lat_max):
-            raise InputError(
-                f"centre at ({centre.lat}, {centre.lon}) lies outside every region of "
-                f"{country.name}",
-                file=file,
-                row=number,
-                field="lat",
-                hint="check the coordinates (latitude first, decimal degrees)",
-            )
-        centres.append(centre.model_copy(update={"region": centre.region.upper()}))
+        centres.append(place_centre(centre, country, file=file, row=number))
     if not centres:
         raise InputError("no centres given", file=file)
     return centres
+
+
+def place_centre(
+    centre: Centre, country: Country, *, file: str | None = None, row: int | None = None
+) -> Centre:
+    """The centre with its region code checked against the country and its location."""
+    codes = [r.code for r in country.regions]
+    if centre.region.upper() not in codes:
+        raise InputError(
+            f"region '{centre.region}' is not a region of {country.name}",
+            file=file,
+            row=row,
+            field="region",
+            hint="one of " + ", ".join(codes),
+        )
+    lon_min, lat_min, lon_max, lat_max = country.bbox
+    if not (lon_min <= centre.lon <= lon_max and lat_min <= centre.lat <= lat_max):
+        raise InputError(
+            f"centre '{centre.id}' at ({centre.lat}, {centre.lon}) lies outside every region "
+            f"of {country.name}",
+            file=file,
+            row=row,
+            field="lat",
+            hint="check the coordinates (latitude first, decimal degrees)",
+        )
+    return centre.model_copy(update={"region": centre.region.upper()})
 
 
 class RegionGap(Result):

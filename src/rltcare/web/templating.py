@@ -27,6 +27,7 @@ NAV: list[tuple[str, str]] = [
     ("/restrictions", "Restrictions"),
     ("/waste", "Waste"),
     ("/economics", "Economics"),
+    ("/national", "National"),
     ("/catalog", "Catalog"),
 ]
 templates.env.globals["nav"] = NAV

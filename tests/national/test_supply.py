@@ -4,14 +4,12 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from rltcare.errors import InputError
 from rltcare.national.supply import (
     OutageEvent,
-    OutageProcess,
     SupplyNetwork,
     fit_outages,
     simulate_supply,
@@ -64,15 +62,6 @@ def test_no_outage_no_shortfall_and_no_supply_all_short():
     none = simulate_supply(network(weekly=0.0), 900.0, years=2, replications=5, **LU)
     assert none.shortfall_gbq_mean_per_year == pytest.approx(900 * 52)
     assert none.deferred_cycles_mean_per_year == pytest.approx(900 * 52 / 7.4)
-
-
-def test_random_outages_match_poisson_down_fraction():
-    """A week is down when an outage began in the last d weeks: P = 1 − exp(−λd/52)
-    (Poisson starts, fixed duration d = 4 weeks, λ = 2 a year); 1,000 replications, ±5%."""
-    process = OutageProcess(rate_per_year=2.0, median_weeks=4.0, sigma_log=0.0)
-    result = simulate_supply(network(outages=process), 500.0, years=10, replications=1000, **LU)
-    expected = 1 - np.exp(-2.0 * 4 / 52)
-    assert result.weeks_short_mean_per_year / 52 == pytest.approx(expected, rel=0.05)
 
 
 def test_reserve_reduces_shortfall_on_example():

@@ -116,3 +116,29 @@ def test_supply_json_and_bad_network(capsys, tmp_path):
     )
     code, _, err = run(capsys, "national", "supply", "--network", str(bad), "--demand", "1 GBq")
     assert code == 2 and str(bad) in err and "unknown reactor 'br3'" in err
+
+
+def test_report_is_self_contained(capsys, tmp_path):
+    network = Path(__file__).parents[2] / "examples" / "national" / "supply_lu177_eu.toml"
+    out = tmp_path / "de.html"
+    code, _, err = run(
+        capsys,
+        "national",
+        "report",
+        "de",
+        "--centres",
+        str(CENTRES),
+        "--network",
+        str(network),
+        "--years",
+        "3",
+        "--draws",
+        "100",
+        "-o",
+        str(out),
+    )
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    for heading in ("Demand", "Capacity gap in 2028", "Geographic access", "Isotope supply"):
+        assert f">{heading}" in text
+    assert "cdn" not in text.lower().split("<script")[0] and "Plotly.newPlot" in text

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rltcare.errors import InputError
 from rltcare.national.access import (
@@ -68,3 +70,22 @@ def test_bad_decay(kwargs):
 def test_bad_coordinates():
     with pytest.raises(InputError, match="latitude"):
         pairs_from_points([95.0], [0.0], [0.0], [0.0], 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    kind=st.sampled_from(["step", "gaussian", "zones"]),
+    three=st.booleans(),
+)
+def test_supply_is_conserved(seed, kind, three):
+    """Σᵢ Pᵢ Aᵢ = Σ Sⱼ over centres that reach anyone: FCA redistributes supply, no more."""
+    rng = np.random.default_rng(seed)
+    time = rng.uniform(0, 3, (30, 6))
+    pop, cap = rng.uniform(0, 100, 30), rng.uniform(0, 10, 6)
+    rule = Decay(kind, sigma_h=0.8, edges_h=(0.5, 1.0, 1.5), weights=(1, 0.68, 0.22))
+    pairs = pairs_from_matrix(time, 1.5)
+    access = fca(pairs, pop, cap, rule, three_stage=three)
+    weight = rule(pairs.time_h)
+    reached = np.bincount(pairs.centre, weight * pop[pairs.demand], minlength=6) > 0
+    assert (pop * access).sum() == pytest.approx(cap[reached].sum(), rel=1e-9, abs=1e-9)

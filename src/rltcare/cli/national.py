@@ -16,6 +16,7 @@ from rltcare.national import access as fca_engine
 from rltcare.national.demand import Expansion, Scenario, demand
 from rltcare.national.gap import capacity_gap, centres_from_rows
 from rltcare.national.regional import points_access, regional_access
+from rltcare.national.report import country_report
 from rltcare.national.supply import SupplyNetwork, simulate_supply
 from rltcare.units import parse_activity, parse_duration
 
@@ -336,3 +337,57 @@ def _network(path: Path) -> SupplyNetwork:
         return SupplyNetwork.model_validate(data)
     except ValidationError as exc:
         raise from_validation_errors(exc.errors(), file=str(path)) from None
+
+
+@app.command("report")
+def report_command(
+    country: str = CountryArg,
+    centres: Path = CentresOption,
+    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write."),
+    network: Path = typer.Option(None, "--network", help="Supply network TOML (optional)."),
+    years: int = YearsOption,
+    start_year: int = StartOption,
+    growth: float = GrowthOption,
+    expand: list[str] = ExpandOption,
+    figure: list[str] = FigureOption,
+    catchment: str = typer.Option("2 h", "--catchment", help="Access catchment, e.g. '2 h'."),
+    draws: int = DrawsOption,
+    seed: int = SeedOption,
+    catalog: list[Path] = CatalogOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """A self-contained HTML report: demand, map, capacity gap, access (and supply)."""
+    loaded = catalog_from(catalog)
+    where = loaded.country(country)
+    found = centres_from_rows(_read_csv(centres), where, file=str(centres))
+    wanted = _demand(
+        country, None, years, start_year, growth, 0, expand, figure, draws, seed, loaded
+    )
+    gap = capacity_gap(wanted, found, catalog=loaded)
+    access = regional_access(where, found, catchment_h=parse_duration(catchment, field="catchment"))
+    supply = None
+    if network:
+        drug = loaded.radiopharmaceutical("lu177-psma-617")
+        weekly = [
+            sum(r.activity_gbq for r in wanted.rows if r.year == y and _is_lu177(loaded, r)) / 52
+            for y in range(start_year, start_year + years)
+        ]
+        supply = simulate_supply(
+            _network(network),
+            np.array(weekly),
+            gbq_per_cycle=drug.typical_activity_mbq / 1000,
+            half_life_h=loaded.nuclide(drug.nuclide).half_life_h,
+            shelf_life_h=drug.shelf_life_h,
+            years=years,
+            seed=seed,
+        )
+    try:
+        out.write_text(country_report(where, wanted, gap, access, supply, found), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", file=str(out), field="out") from None
+    emit({"report": str(out), "country": where.id, "bytes": out.stat().st_size}, as_json)
+
+
+def _is_lu177(catalog, row) -> bool:
+    product = catalog.radiopharmaceutical(catalog.indication(row.indication).product)
+    return product.nuclide == "Lu-177"

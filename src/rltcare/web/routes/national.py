@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 
-import plotly.graph_objects as go
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +12,7 @@ from rltcare.errors import InputError
 from rltcare.national.demand import DemandResult, Expansion, Scenario, demand
 from rltcare.national.gap import Centre, GapResult, capacity_gap, centres_from_rows, place_centre
 from rltcare.national.regional import METHODS, AccessResult, regional_access
+from rltcare.national.report import demand_map
 from rltcare.national.supply import SupplyNetwork, SupplyResult, simulate_supply
 from rltcare.units import Duration
 from rltcare.web.deps import CatalogDep
@@ -227,61 +226,5 @@ def _results(form: PageForm, catalog) -> dict:
         out["access"] = regional_access(
             country, centres, method=form.method, catchment_h=form.catchment
         )
-    out["plot"] = figure_html(_map(country, demand_result, out["gap"], centres))
+    out["plot"] = figure_html(demand_map(country, demand_result, out["gap"], centres))
     return out
-
-
-def _map(country, result: DemandResult, gap: GapResult | None, centres) -> go.Figure:
-    """Regions (size: cycles in the last year; colour: rooms to add or patients per 100,000)
-    and centres, on longitude/latitude axes (no base map: it would need online tiles)."""
-    last = result.start_year + result.years - 1
-    cycles = {r.code: 0.0 for r in country.regions}
-    patients = dict(cycles)
-    for row in result.rows:
-        if row.year == last:
-            cycles[row.region] += row.cycles
-            patients[row.region] += row.patients
-    regions = country.regions
-    if gap:
-        colour = [next(g.add["rooms"] for g in gap.regions if g.region == r.code) for r in regions]
-        label = "rooms to add"
-    else:
-        colour = [patients[r.code] / r.population * 1e5 for r in regions]
-        label = "patients per 100,000"
-    top = max(cycles.values()) or 1.0
-    figure = go.Figure()
-    figure.add_scatter(
-        x=[r.lon for r in regions],
-        y=[r.lat for r in regions],
-        mode="markers+text",
-        text=[r.code for r in regions],
-        textposition="top center",
-        marker={
-            "size": [12 + 40 * cycles[r.code] / top for r in regions],
-            "color": colour,
-            "colorscale": "OrRd",
-            "showscale": True,
-            "colorbar": {"title": label},
-            "line": {"width": 1, "color": "#333"},
-        },
-        hovertext=[f"{r.name}: {cycles[r.code]:,.0f} cycles in {last}" for r in regions],
-        name="regions",
-    )
-    if centres:
-        figure.add_scatter(
-            x=[c.lon for c in centres],
-            y=[c.lat for c in centres],
-            mode="markers",
-            marker={"symbol": "diamond", "size": 9, "color": "#1f3b73"},
-            hovertext=[f"{c.name}: {c.rooms} rooms, {c.chairs} chairs" for c in centres],
-            name="centres",
-        )
-    mid = sum(r.lat for r in regions) / len(regions)
-    figure.update_layout(
-        title=f"{country.name}: demand in {last}",
-        xaxis_title="longitude (°)",
-        yaxis_title="latitude (°)",
-        yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
-        height=560,
-    )
-    return figure

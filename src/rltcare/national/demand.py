@@ -99,6 +99,16 @@ class DemandResult(Result):
             (f"{s.indication}: {s.stage}", f"{s.patients:,.0f} ({s.low:,.0f}–{s.high:,.0f})")
             for s in self.funnel
         ]
+        regions: dict[str, list[float]] = {}
+        for row in self.rows:
+            if row.year == end:
+                total = regions.setdefault(row.region, [0.0, 0.0])
+                total[0] += row.patients
+                total[1] += row.cycles
+        rows += [
+            (f"{code} {end}", f"{p:,.0f} patients, {c:,.0f} cycles")
+            for code, (p, c) in regions.items()
+        ]
         return rows + [("warning", w) for w in self.warnings]
 
 

@@ -142,3 +142,21 @@ def test_report_is_self_contained(capsys, tmp_path):
     for heading in ("Demand", "Capacity gap in 2028", "Geographic access", "Isotope supply"):
         assert f">{heading}" in text
     assert "cdn" not in text.lower().split("<script")[0] and "Plotly.newPlot" in text
+
+
+def test_gap_with_planner_resource_use(capsys, tmp_path):
+    use = tmp_path / "use.toml"
+    use.write_text(
+        '["lu-psma-post-taxane"]\nbed_days = 0\nchair_hours = 5\nscanner_slots = 1\n'
+        'activity_gbq = 7.4\nstaff_hours = { nurse = 3 }\nsource = "capacity planner run 42"\n',
+        encoding="utf-8",
+    )
+    argv = ["national", "gap", "de", "--centres", str(CENTRES), "-i", "lu-psma-post-taxane"]
+    code, out, err = run(capsys, *argv, "--resource-use", str(use), "--draws", "100", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["resource_use"]["lu-psma-post-taxane"]["source"] == "capacity planner run 42"
+    assert all(g["required"]["bed_days"] == 0 for g in data["regions"])
+    use.write_text(use.read_text(encoding="utf-8").replace("nurse", "wizard"), encoding="utf-8")
+    code, _, err = run(capsys, *argv, "--resource-use", str(use))
+    assert code == 2 and "staff_hours" in err and str(use) in err

@@ -103,3 +103,25 @@ def test_bad_region_code_names_file(tmp_path):
 def test_user_country_file_replaces_packaged(tmp_path):
     catalog = load_catalog([_write_country(tmp_path, reimbursed="1.0")])
     assert catalog.country("de").population == 1000
+
+
+@pytest.mark.parametrize(
+    ("country", "low", "high"),
+    [
+        ("de", 82e6, 86e6),
+        ("it", 58e6, 60e6),
+        ("pl", 36.5e6, 38.5e6),
+        ("es", 47e6, 49e6),
+        ("uk", 66e6, 69e6),
+    ],
+)
+def test_packaged_regions_are_plausible(country, low, high):
+    """National totals within published ranges; every centroid inside the country's box;
+    every epidemiological figure has a year or says it is unknown."""
+    record = load_catalog().country(country)
+    assert low < record.population < high
+    lon_min, lat_min, lon_max, lat_max = record.bbox
+    for region in record.regions:
+        assert lon_min <= region.lon <= lon_max and lat_min <= region.lat <= lat_max
+    for figure in record.epidemiology.values():
+        assert figure.status == "unknown" or figure.year is not None

@@ -17,6 +17,7 @@ from rltcare.national.demand import Expansion, Scenario, demand
 from rltcare.national.gap import capacity_gap, centres_from_rows
 from rltcare.national.regional import points_access, regional_access
 from rltcare.national.report import country_report
+from rltcare.national.resources import ResourceUse
 from rltcare.national.supply import SupplyNetwork, simulate_supply
 from rltcare.units import parse_activity, parse_duration
 
@@ -136,6 +137,9 @@ def gap_command(
     indication: list[str] = IndicationOption,
     year: int = typer.Option(None, "--year", help="Year compared (default: the last)."),
     quantile: str = typer.Option("median", "--quantile", help="Demand: low, median or high."),
+    resource_use: Path = typer.Option(
+        None, "--resource-use", help="TOML of per-cycle use by indication (e.g. from the planner)."
+    ),
     years: int = YearsOption,
     start_year: int = StartOption,
     growth: float = GrowthOption,
@@ -164,7 +168,8 @@ def gap_command(
         seed,
         loaded,
     )
-    result = capacity_gap(wanted, found, year=year, quantile=quantile, catalog=loaded)
+    use = _resource_use(resource_use) if resource_use else None
+    result = capacity_gap(wanted, found, year=year, quantile=quantile, use=use, catalog=loaded)
     emit(result, as_json, title=f"Capacity gap: {result.country} {result.year}")
 
 
@@ -326,13 +331,28 @@ def supply_command(
     emit(result, as_json, title="Isotope supply")
 
 
-def _network(path: Path) -> SupplyNetwork:
+def _resource_use(path: Path) -> dict[str, ResourceUse]:
+    data = _toml(path)
+    out = {}
+    for name, record in data.items():
+        try:
+            out[name] = ResourceUse.model_validate(record)
+        except ValidationError as exc:
+            raise from_validation_errors(exc.errors(), name, file=str(path)) from None
+    return out
+
+
+def _toml(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+
+
+def _network(path: Path) -> SupplyNetwork:
+    data = _toml(path)
     try:
         return SupplyNetwork.model_validate(data)
     except ValidationError as exc:

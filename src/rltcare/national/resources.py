@@ -10,8 +10,9 @@ capacity planner can supply its own :class:`ResourceUse` instead.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
 from rltcare.catalog import Catalog, default_catalog
 from rltcare.physics.release import earliest_discharge_h
@@ -22,14 +23,15 @@ _STRICT = ConfigDict(frozen=True, extra="forbid")
 
 
 class ResourceUse(BaseModel):
-    """What one cycle takes."""
+    """What one cycle takes (staff hours by role: physician, physicist, technologist, nurse,
+    radiopharmacist)."""
 
     model_config = _STRICT
 
     bed_days: float = Field(ge=0)
     chair_hours: float = Field(ge=0)
     scanner_slots: float = Field(ge=0)
-    staff_hours: dict[str, float] = Field(default_factory=dict)
+    staff_hours: dict[Literal[ROLES], NonNegativeFloat] = Field(default_factory=dict)
     activity_gbq: float = Field(ge=0)
     discharge_h: float | None = None
     source: str = ""

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import typer
-from pydantic import ValidationError
 
+from rltcare.cli import national_inputs as inputs
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
-from rltcare.errors import InputError, from_validation_errors
+from rltcare.errors import InputError
 from rltcare.national import access as fca_engine
 from rltcare.national.demand import Expansion, Scenario, demand
 from rltcare.national.gap import capacity_gap, centres_from_rows
 from rltcare.national.regional import points_access, regional_access
 from rltcare.national.report import country_report
-from rltcare.national.resources import ResourceUse
-from rltcare.national.supply import SupplyNetwork, simulate_supply
+from rltcare.national.supply import simulate_supply
 from rltcare.units import parse_activity, parse_duration
 
 app = typer.Typer(help="National and regional planning: demand, capacity gap, access.")
@@ -122,14 +119,6 @@ def demand_command(
     emit(result, as_json, title=f"Demand: {result.country}")
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(line for line in handle if not line.startswith("#")))
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-
-
 @app.command("gap")
 def gap_command(
     country: str = CountryArg,
@@ -154,7 +143,7 @@ def gap_command(
     """Rooms, chairs, scanners and FTE to add per region to meet demand."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    found = centres_from_rows(_read_csv(centres), where, file=str(centres))
+    found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
     wanted = _demand(
         country,
         indication,
@@ -168,7 +157,7 @@ def gap_command(
         seed,
         loaded,
     )
-    use = _resource_use(resource_use) if resource_use else None
+    use = inputs.resource_use(resource_use) if resource_use else None
     result = capacity_gap(wanted, found, year=year, quantile=quantile, use=use, catalog=loaded)
     emit(result, as_json, title=f"Capacity gap: {result.country} {result.year}")
 
@@ -198,7 +187,7 @@ def access_command(
     """Accessibility of each region's population to treatment places (rooms + chairs)."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    found = centres_from_rows(_read_csv(centres), where, file=str(centres))
+    found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
     options = {
         "method": method,
         "catchment_h": parse_duration(catchment, field="catchment"),
@@ -213,59 +202,12 @@ def access_command(
                 "--points works with great-circle times only, without --new-sites",
                 field="points",
             )
-        lat, lon, pop = _points(points)
+        lat, lon, pop = inputs.points(points)
         result = points_access(where, found, lat, lon, pop, **options)
     else:
-        matrix = _matrix(travel_times, where, found) if travel_times else None
+        matrix = inputs.matrix(travel_times, where, found) if travel_times else None
         result = regional_access(where, found, travel_time_h=matrix, new_sites=new_sites, **options)
     emit(result, as_json, title=f"Access: {where.id}")
-
-
-def _points(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = _read_csv(path)
-    if not rows:
-        raise InputError("no demand points", file=str(path))
-    values = np.empty((len(rows), 3))
-    for number, row in enumerate(rows, start=1):
-        for k, column in enumerate(("lat", "lon", "population")):
-            try:
-                values[number - 1, k] = float(row[column])
-            except (KeyError, TypeError, ValueError):
-                raise InputError(
-                    f"{column} must be a number", file=str(path), row=number, field=column
-                ) from None
-    return values[:, 0], values[:, 1], values[:, 2]
-
-
-def _matrix(path: Path, country, centres) -> np.ndarray:
-    rows = _read_csv(path)
-    regions = {r.code: i for i, r in enumerate(country.regions)}
-    ids = {c.id: j for j, c in enumerate(centres)}
-    matrix = np.full((len(regions), len(ids)), np.nan)
-    for number, row in enumerate(rows, start=1):
-        for field, known in (("region", regions), ("centre", ids)):
-            if row.get(field, "").strip() not in known:
-                raise InputError(
-                    f"unknown {field} {row.get(field)!r}", file=str(path), row=number, field=field
-                )
-        try:
-            hours = float(row["hours"])
-        except (KeyError, TypeError, ValueError):
-            raise InputError(
-                "hours must be a number", file=str(path), row=number, field="hours"
-            ) from None
-        matrix[regions[row["region"].strip()], ids[row["centre"].strip()]] = hours
-    missing = np.argwhere(np.isnan(matrix))
-    if missing.size:
-        i, j = missing[0]
-        raise InputError(
-            f"{len(missing)} region-centre pair(s) missing, first {country.regions[i].code} → "
-            f"{centres[j].id}",
-            file=str(path),
-            field="hours",
-            hint="give a time for every region and centre",
-        )
-    return matrix
 
 
 @app.command("supply")
@@ -293,7 +235,7 @@ def supply_command(
     loaded = catalog_from(catalog)
     drug = loaded.radiopharmaceutical(product)
     nuclide = loaded.nuclide(drug.nuclide)
-    net = _network(network)
+    net = inputs.network(network)
     if demand_per_week:
         weekly = parse_activity(demand_per_week) / 1000
     else:
@@ -331,34 +273,6 @@ def supply_command(
     emit(result, as_json, title="Isotope supply")
 
 
-def _resource_use(path: Path) -> dict[str, ResourceUse]:
-    data = _toml(path)
-    out = {}
-    for name, record in data.items():
-        try:
-            out[name] = ResourceUse.model_validate(record)
-        except ValidationError as exc:
-            raise from_validation_errors(exc.errors(), name, file=str(path)) from None
-    return out
-
-
-def _toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
-
-
-def _network(path: Path) -> SupplyNetwork:
-    data = _toml(path)
-    try:
-        return SupplyNetwork.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_errors(exc.errors(), file=str(path)) from None
-
-
 @app.command("report")
 def report_command(
     country: str = CountryArg,
@@ -379,7 +293,7 @@ def report_command(
     """A self-contained HTML report: demand, map, capacity gap, access (and supply)."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    found = centres_from_rows(_read_csv(centres), where, file=str(centres))
+    found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
     wanted = _demand(
         country, None, years, start_year, growth, 0, expand, figure, draws, seed, loaded
     )
@@ -393,7 +307,7 @@ def report_command(
             for y in range(start_year, start_year + years)
         ]
         supply = simulate_supply(
-            _network(network),
+            inputs.network(network),
             np.array(weekly),
             gbq_per_cycle=drug.typical_activity_mbq / 1000,
             half_life_h=loaded.nuclide(drug.nuclide).half_life_h,

@@ -41,10 +41,10 @@ def test_growth_and_expansion_raise_demand():
 
 def test_unknown_figure_asks_for_it():
     with pytest.raises(InputError, match="thyroid_cancer_incidence") as info:
-        demand("pl", ["i131-thyroid-ablation"], draws=100)
+        demand("es", ["i131-thyroid-ablation"], draws=100)
     assert "--figure" in info.value.hint
     given = demand(
-        "pl", ["i131-thyroid-ablation"], draws=100, figures={"thyroid_cancer_incidence": 3800}
+        "es", ["i131-thyroid-ablation"], draws=100, figures={"thyroid_cancer_incidence": 5000}
     )
     assert given.patients_first_year > 0
 

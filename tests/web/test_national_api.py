@@ -31,7 +31,7 @@ def test_demand_endpoint(client):
 
 def test_unknown_figure_is_422_problem(client):
     response = client.post(
-        "/api/v1/national/demand", json={"country": "pl", "indications": ["i131-thyroid-ablation"]}
+        "/api/v1/national/demand", json={"country": "es", "indications": ["i131-thyroid-ablation"]}
     )
     assert response.status_code == 422
     assert response.json()["field"] == "epidemiology.thyroid_cancer_incidence"

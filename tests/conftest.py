@@ -78,9 +78,9 @@ def live_server(settings):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def browser_page():
-    """A headless Debian Chromium page driven by Playwright (no browser download)."""
+@pytest.fixture(scope="session")
+def _browser():
+    """One headless Debian Chromium for the session, driven by Playwright (no download)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -95,6 +95,13 @@ def browser_page():
                 "--no-first-run",
             ],
         )
-        page = browser.new_page()
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser):
+    """A fresh page (own context: no cookies shared between tests)."""
+    context = _browser.new_context()
+    yield context.new_page()
+    context.close()

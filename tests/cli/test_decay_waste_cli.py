@@ -156,3 +156,60 @@ def test_bad_input_is_one_line_and_status_2(capsys, argv, message):
     assert out == ""
     assert err.count("\n") == 1
     assert message in err
+
+
+def test_waste_by_jurisdiction_json(capsys):
+    """Germany: the Directive's Table A level of Lu-177 (100 Bq/g), summed."""
+    code, out, _ = run(
+        capsys, "waste", "--nuclide", "Lu-177", "--activity", "5 GBq", "--mass", "5 kg",
+        "-j", "de", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert data["jurisdiction"] == "de"
+    assert data["nuclide_levels_bq_g"] == {"Lu-177": 100.0}
+    assert data["storage_time_d"] == pytest.approx(6.647 * 13.2877, rel=1e-3)  # log2(1e4)
+
+
+def test_waste_level_option_fills_a_missing_level(capsys):
+    code, out, _ = run(
+        capsys, "waste", "--product", "lu177-dotatate", "--activity", "7.4 GBq",
+        "--mass", "5 kg", "-j", "es", "--level", "Lu-177m=1 Bq/g", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert data["nuclide_levels_bq_g"] == {"Lu-177": 100.0, "Lu-177m": 1.0}
+    assert data["dominant_nuclide"] == "Lu-177m"
+
+
+def test_waste_us_prints_the_survey_rule(capsys):
+    code, out, _ = run(
+        capsys, "waste", "--product", "lu177-dotatate", "--activity", "7.4 GBq",
+        "--mass", "5 kg", "-j", "us",
+    )  # fmt: skip
+    assert code == 0
+    assert "Decay in storage" in out and "background" in out
+    assert "Lu-177m" in out  # half-life above 120 d
+    code, out, _ = run(
+        capsys, "waste", "--nuclide", "I-131", "--activity", "1 GBq", "--mass", "5 kg",
+        "-j", "us", "--containers-per-week", "2", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["not_eligible"] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["-j", "de", "--nuclide", "Lu-177m"], "no clearance level for Lu-177m in jurisdiction 'de'"),
+        (["-j", "de", "--nuclide", "Lu-177", "--level", "Lu-177m"], "--level takes NUCLIDE=LEVEL"),
+        (["-j", "de", "--nuclide", "Lu-177", "--level", "Lu-177m=2 h"], "is a time"),
+        (["-j", "fr", "--nuclide", "Lu-177"], "unknown jurisdiction 'fr'"),
+    ],
+)  # fmt: skip
+def test_waste_jurisdiction_bad_input(capsys, argv, message):
+    code, out, err = run(capsys, "waste", "--activity", "1 MBq", "--mass", "5 kg", *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err

@@ -5,13 +5,17 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from rltcare.catalog.jurisdiction import ClearanceLevel, WasteClearance
 from rltcare.errors import InputError, NotAchievableError
 from rltcare.physics.decay import chain_activities
 from rltcare.physics.waste import (
     Clearance,
     ContainerStream,
+    DecayInStorageRule,
+    clear_container,
     product_mix,
     release_time,
+    resolve_clearance,
     storage_occupancy,
 )
 
@@ -108,3 +112,132 @@ def test_ingrowth_makes_release_the_last_crossing(catalog):
     )
     assert total_at_release == pytest.approx(0.6, rel=1e-3)
     assert result.storage_time_d > 10
+
+
+# Jurisdictions' clearance rules (catalog/data/jurisdictions/*.toml, [clearance]).
+
+T_I131_D = 8.0207
+EU_STATES = ("de", "it", "pl", "es")
+
+
+def test_eu_levels_give_the_log2_storage_time(catalog):
+    """5 GBq Lu-177 in 5 kg under Directive 2013/59 Table A (100 Bq/g): T½·log2(1e6/100)."""
+    result = clear_container(
+        {"Lu-177": 5000.0},
+        5.0,
+        Clearance(),
+        jurisdiction=catalog.jurisdiction("de"),
+        catalog=catalog,
+    )
+    assert result.jurisdiction == "de"
+    assert result.nuclide_levels_bq_g == {"Lu-177": 100.0}
+    assert result.storage_time_d == pytest.approx(T_LU177_D * np.log2(1e4), rel=1e-4)
+
+
+def test_jurisdiction_levels_are_summed(catalog):
+    """Σ Cᵢ/CLᵢ with the table's levels equals the summation with the same levels by hand."""
+    mix = {"Lu-177": 1.0, "I-131": 1.0}
+    by_rule = clear_container(
+        mix, 1.0, Clearance(), jurisdiction=catalog.jurisdiction("it"), catalog=catalog
+    )
+    by_hand = release_time(
+        mix, 1.0, Clearance(nuclide_levels_bq_g={"Lu-177": 100.0, "I-131": 10.0}), catalog=catalog
+    )
+    assert by_rule.storage_time_h == pytest.approx(by_hand.storage_time_h, rel=1e-6)
+    # 1 MBq in 1 kg = 1000 Bq/g each: the sum needs longer than I-131 alone would.
+    alone = T_I131_D * np.log2(1000 / 10)
+    assert by_rule.storage_time_d > alone
+
+
+def test_uk_i131_level_is_ten_times_lower(catalog):
+    """EPR 2016 Table 2 I-131+ 1 Bq/g vs RS-G-1.7 10 Bq/g: exactly T½·log2(10) longer."""
+    times = {
+        j: clear_container(
+            {"I-131": 1.0}, 1.0, Clearance(), jurisdiction=catalog.jurisdiction(j), catalog=catalog
+        ).storage_time_d
+        for j in ("uk", "iaea")
+    }
+    assert times["uk"] - times["iaea"] == pytest.approx(T_I131_D * np.log2(10), rel=1e-4)
+
+
+def test_missing_level_is_named_and_can_be_given(catalog):
+    mix = product_mix(catalog.radiopharmaceutical("lu177-dotatate"), 7400.0, catalog)
+    de = catalog.jurisdiction("de")
+    with pytest.raises(InputError, match="no clearance level for Lu-177m in jurisdiction 'de'"):
+        clear_container(mix, 5.0, Clearance(), jurisdiction=de, catalog=catalog)
+    given = Clearance(nuclide_levels_bq_g={"Lu-177m": 1.0})
+    result = clear_container(mix, 5.0, given, jurisdiction=de, catalog=catalog)
+    by_hand = release_time(
+        mix, 5.0, Clearance(nuclide_levels_bq_g={"Lu-177": 100.0, "Lu-177m": 1.0}), catalog=catalog
+    )
+    assert result.storage_time_h == pytest.approx(by_hand.storage_time_h, rel=1e-6)
+    assert result.dominant_nuclide == "Lu-177m"
+
+
+def test_user_total_level_replaces_the_jurisdiction(catalog):
+    mix = {"Lu-177": 1.0}
+    own = Clearance(concentration_bq_g=10.0)
+    with_rule = clear_container(
+        mix, 1.0, own, jurisdiction=catalog.jurisdiction("de"), catalog=catalog
+    )
+    assert with_rule.jurisdiction is None
+    assert with_rule.storage_time_d == pytest.approx(T_LU177_D * np.log2(100), rel=1e-4)
+
+
+def test_us_answers_with_the_survey_rule(catalog):
+    """10 CFR 35.92: no Bq/g level; half-lives up to 120 d qualify (Lu-177m, 160 d, does not)."""
+    us = catalog.jurisdiction("us")
+    rule = clear_container({"I-131": 1000.0}, 5.0, Clearance(), jurisdiction=us, catalog=catalog)
+    assert isinstance(rule, DecayInStorageRule)
+    assert "background" in rule.rule and "35.92" in rule.source
+    assert rule.max_half_life_d == pytest.approx(120.0)
+    assert rule.not_eligible == []
+    assert rule.ten_half_lives_d == pytest.approx(10 * T_I131_D, rel=1e-3)
+    mix = product_mix(catalog.radiopharmaceutical("lu177-dotatate"), 7400.0, catalog)
+    rule = clear_container(mix, 5.0, Clearance(), jurisdiction=us, catalog=catalog)
+    assert rule.not_eligible == ["Lu-177m"]
+    # A level given by the user still gives a date.
+    dated = clear_container(
+        {"I-131": 1000.0},
+        5.0,
+        Clearance(nuclide_levels_bq_g={"I-131": 10.0}),
+        jurisdiction=us,
+        catalog=catalog,
+    )
+    assert dated.storage_time_d > 0
+
+
+def test_occupancy_with_resolved_levels(catalog):
+    resolved = resolve_clearance(["Lu-177"], Clearance(), catalog.jurisdiction("pl"), catalog)
+    stream = ContainerStream(mix_mbq={"Lu-177": 5000.0}, mass_kg=5.0, per_week=1)
+    store = storage_occupancy([stream], resolved, catalog=catalog)
+    assert store.steady_state_containers == np.ceil(T_LU177_D * np.log2(1e4) / 7)
+
+
+def test_eu_member_states_share_the_directive_levels(catalog):
+    """The four EU files carry the same Table A levels, each with a source."""
+    tables = []
+    for jid in EU_STATES:
+        rule = catalog.jurisdiction(jid).clearance
+        assert rule.method == "levels"
+        assert all(len(level.source) > 20 for level in rule.levels)
+        tables.append({level.nuclide: level.level_bq_g for level in rule.levels})
+    assert all(table == tables[0] for table in tables)
+    assert tables[0]["Lu-177"] == 100.0 and tables[0]["I-131"] == 10.0
+
+
+def test_clearance_table_is_validated():
+    with pytest.raises(ValueError, match="needs at least one"):
+        WasteClearance(method="levels", rule="sum of fractions", source="a source")
+    with pytest.raises(ValueError, match="one level per nuclide"):
+        WasteClearance(
+            method="levels",
+            rule="sum of fractions",
+            source="a source",
+            levels=[
+                {"nuclide": "Lu-177", "level": "100 Bq/g", "source": "a source"},
+                {"nuclide": "lu177", "level": "10 Bq/g", "source": "a source"},
+            ],
+        )
+    with pytest.raises(ValueError, match="is a time"):
+        ClearanceLevel(nuclide="Lu-177", level="100 s", source="a source")

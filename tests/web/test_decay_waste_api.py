@@ -100,3 +100,40 @@ def test_page_shows_error_beside_field(client):
     page = client.post("/decay", data={"nuclide": "Lu-177", "activity": "8 s", "until": "1 d"})
     assert page.status_code == 200
     assert 'id="e-activity"' in page.text and "is a time, but an activity" in page.text
+
+
+def test_waste_by_jurisdiction(client):
+    body = {"nuclides": {"Lu-177": "5 GBq", "Lu-177m": "1 MBq"}, "mass": "5 kg"}
+    missing = client.post("/api/v1/waste", json=body | {"jurisdiction": "it"})
+    assert missing.status_code == 422
+    assert "Lu-177m" in missing.json()["detail"]
+    response = client.post(
+        "/api/v1/waste", json=body | {"jurisdiction": "it", "levels": {"Lu-177m": "1 Bq/g"}}
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["jurisdiction"] == "it"
+    assert data["nuclide_levels_bq_g"] == {"Lu-177": 100.0, "Lu-177m": 1.0}
+    assert data["dominant_nuclide"] == "Lu-177m"
+
+
+def test_waste_us_rule_instead_of_a_date(client):
+    body = {"nuclides": {"I-131": "1 GBq"}, "mass": "5 kg", "jurisdiction": "us"}
+    response = client.post("/api/v1/waste", json=body)
+    assert response.status_code == 200
+    data = response.json()
+    assert "storage_time_d" not in data
+    assert data["max_half_life_d"] == 120.0 and "background" in data["rule"]
+    storage = client.post("/api/v1/waste/storage", json=body | {"containers_per_week": 1})
+    assert storage.status_code == 200 and storage.json()["jurisdiction"] == "us"
+
+
+def test_waste_page_with_jurisdiction(client):
+    form = {"nuclide": "Lu-177", "activity": "5 GBq", "mass": "5 kg", "jurisdiction": "de"}
+    page = client.post("/waste", data=form)
+    assert page.status_code == 200
+    assert "88.32" in page.text and "Lu-177 100" in page.text
+    page = client.post("/waste", data=form | {"jurisdiction": "us"})
+    assert "cannot tell it from background" in page.text
+    page = client.post("/waste", data=form | {"jurisdiction": ""})
+    assert "give a clearance level or a jurisdiction" in page.text

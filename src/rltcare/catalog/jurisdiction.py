@@ -8,7 +8,10 @@ limited to some ``nuclides`` (an empty list: every nuclide) or leave out
 the most exposed other person (for the reported dose), the threshold above which
 written instructions are needed, and the dose constraints that carer and family
 restrictions must meet. Every criterion and constraint carries its ``source``;
-``assumption`` says which part is not the letter of the rule.
+``assumption`` says which part is not the letter of the rule. An optional
+``clearance`` table says how solid waste leaves regulatory control: per-nuclide
+activity-concentration levels (summed as Σ Cᵢ/CLᵢ ≤ 1), or decay in storage until a
+survey cannot tell the container from background (no Bq/g level).
 
 Contact patterns (who is how close to the patient for how many hours a day, with
 and without a restriction) are a separate catalog kind, ``contact_patterns``.
@@ -22,7 +25,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from rltcare.catalog.nuclide import parse_nuclide
 from rltcare.catalog.record import Record, quantity_field
-from rltcare.units import Activity, Distance, Dose, DoseOrZero, DoseRate, Duration
+from rltcare.units import (
+    Activity,
+    Distance,
+    Dose,
+    DoseOrZero,
+    DoseRate,
+    Duration,
+    SpecificActivity,
+)
 
 #: People a restriction protects; each dose constraint names one group.
 Group = Literal["carers", "partner", "children", "pregnant", "co_workers", "public"]
@@ -139,6 +150,48 @@ class DoseConstraint(_Part):
     per: Literal["episode", "year"] = "episode"
 
 
+class ClearanceLevel(_Part):
+    """The clearance level of one nuclide; a level marked "+" covers its short-lived progeny."""
+
+    nuclide: str
+    level_bq_g: SpecificActivity = quantity_field("level", "bq_g", ...)
+    includes_progeny: bool = False
+
+    @field_validator("nuclide")
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        return parse_nuclide(value)
+
+
+class WasteClearance(_Part):
+    """How solid waste leaves regulatory control.
+
+    ``method = "levels"``: every nuclide's concentration against its level, summed
+    (Σ Cᵢ/CLᵢ ≤ 1). ``method = "survey"``: decay in storage until a survey of the
+    container cannot be told from background; no Bq/g level exists, and only nuclides
+    with a half-life up to ``max_half_life`` qualify.
+    """
+
+    method: Literal["levels", "survey"]
+    rule: str = Field(min_length=3, description="The rule in one or two sentences.")
+    levels: list[ClearanceLevel] = Field(default_factory=list)
+    max_half_life_h: Duration | None = quantity_field("max_half_life", "h")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WasteClearance:
+        names = [level.nuclide for level in self.levels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"one level per nuclide, got {names}")
+        if self.method == "levels" and not self.levels:
+            raise ValueError('method "levels" needs at least one [[clearance.levels]]')
+        if self.method == "survey" and self.levels:
+            raise ValueError('method "survey" takes no levels')
+        return self
+
+    def level(self, nuclide: str) -> ClearanceLevel | None:
+        return next((level for level in self.levels if level.nuclide == nuclide), None)
+
+
 class Jurisdiction(Record):
     """Who may be released from hospital, under which rule, and with which instructions."""
 
@@ -151,6 +204,7 @@ class Jurisdiction(Record):
     most_exposed: MostExposed
     instructions: Instructions
     constraints: list[DoseConstraint] = Field(default_factory=list)
+    clearance: WasteClearance | None = None
     assumptions: list[str] = Field(
         default_factory=list, description="Parts of this file that are not the letter of a rule."
     )

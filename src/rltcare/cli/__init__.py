@@ -8,7 +8,17 @@ import typer
 from pydantic import ValidationError
 
 from rltcare import __version__
-from rltcare.cli import assess, decay, dose_rate, economics, outcomes, release, serve, waste
+from rltcare.cli import (
+    assess,
+    decay,
+    dose_rate,
+    economics,
+    outcomes,
+    release,
+    serve,
+    simulate,
+    waste,
+)
 from rltcare.cli import catalog as catalog_commands
 from rltcare.cli import national as national_commands
 from rltcare.errors import InputError, from_validation_errors
@@ -38,7 +48,7 @@ def _root(
 
 
 # Each module owns its commands: decay and order; dose-rate; release and restrictions; waste.
-for module in (decay, dose_rate, release, waste, assess, outcomes, economics, serve):
+for module in (decay, dose_rate, release, waste, simulate, assess, outcomes, economics, serve):
     module.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 national_commands.register(app)

@@ -11,8 +11,10 @@ from rltcare.errors import InputError
 from rltcare.physics.waste import (
     Clearance,
     ContainerStream,
+    DecayInStorageRule,
+    clear_container,
     product_mix,
-    release_time,
+    resolve_clearance,
     storage_occupancy,
 )
 from rltcare.units import parse_activity, parse_mass, parse_specific_activity, parse_timestamp
@@ -34,6 +36,17 @@ def waste(
     ),
     total_limit: str | None = typer.Option(
         None, "--total-limit", help="Limit on the container's total activity, e.g. '1 MBq'."
+    ),
+    jurisdiction: str | None = typer.Option(
+        None,
+        "--jurisdiction",
+        "-j",
+        help="Use this jurisdiction's clearance rule when no --clearance/--total-limit is given.",
+    ),
+    level: list[str] = typer.Option(
+        None,
+        "--level",
+        help="Per-nuclide level for the summation rule, e.g. 'Lu-177m=1 Bq/g' (repeatable).",
     ),
     reference: str | None = typer.Option(
         None, "--reference", help="When the activities hold (ISO 8601 with zone)."
@@ -69,17 +82,39 @@ def waste(
         if clearance
         else None,
         total_bq=parse_activity(total_limit, field="total-limit") * 1e6 if total_limit else None,
+        nuclide_levels_bq_g=_levels(level or []),
     )
+    rule = cat.jurisdiction(jurisdiction) if jurisdiction else None
     mass_kg = parse_mass(mass)
     if containers_per_week:
+        resolved = resolve_clearance(list(mix), limits, rule, cat)
+        if isinstance(resolved, DecayInStorageRule):
+            emit(resolved, as_json, title="Decay in storage")
+            return
         stream = ContainerStream(
             mix_mbq=mix, mass_kg=mass_kg, per_week=containers_per_week, space_m2=space_m2
         )
-        emit(storage_occupancy([stream], limits, catalog=cat), as_json, title="Decay store")
+        emit(storage_occupancy([stream], resolved, catalog=cat), as_json, title="Decay store")
         return
     stamp = parse_timestamp(reference, field="reference") if reference else None
-    result = release_time(mix, mass_kg, limits, reference=stamp, catalog=cat)
-    emit(result, as_json, title="Waste release")
+    result = clear_container(mix, mass_kg, limits, jurisdiction=rule, reference=stamp, catalog=cat)
+    title = "Decay in storage" if isinstance(result, DecayInStorageRule) else "Waste release"
+    emit(result, as_json, title=title)
+
+
+def _levels(texts: list[str]) -> dict[str, float]:
+    """``NUCLIDE=LEVEL`` pairs (``Lu-177m=1 Bq/g``) → nuclide → Bq/g."""
+    levels = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise InputError(
+                f"--level takes NUCLIDE=LEVEL, got {text!r}",
+                field="level",
+                hint="e.g. --level 'Lu-177m=1 Bq/g'",
+            )
+        levels[name.strip()] = parse_specific_activity(value, field="level")
+    return levels
 
 
 def register(app: typer.Typer) -> None:

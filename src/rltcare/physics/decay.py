@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
-import radioactivedecay as rd
 
 from rltcare.catalog import Catalog, Radiopharmaceutical, default_catalog
 from rltcare.errors import InputError, NotAchievableError
@@ -59,6 +58,8 @@ def chain_activities(
     ``inventory_mbq`` maps nuclides to their activity at time zero. Stable end
     products are left out. Returns nuclide → 1-d array, one value per time.
     """
+    import radioactivedecay as rd  # on first use: it loads its data set at import (~3 s)
+
     catalog = catalog or default_catalog()
     inventory = _check_inventory(inventory_mbq, catalog)
     times = np.atleast_1d(np.asarray(times_h, dtype=float))
@@ -75,6 +76,8 @@ def chain_activities(
 
 
 def _half_life_h(name: str) -> float:
+    import radioactivedecay as rd  # on first use: it loads its data set at import (~3 s)
+
     return float(rd.Nuclide(str(name)).half_life("h"))
 
 

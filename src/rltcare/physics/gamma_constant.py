@@ -22,7 +22,6 @@ lives longer than its parent never reaches equilibrium and ends the walk.
 from __future__ import annotations
 
 import numpy as np
-import radioactivedecay as rd
 from pydantic import BaseModel, ConfigDict
 
 from rltcare.catalog import Catalog, default_catalog
@@ -99,6 +98,8 @@ def equilibrium_activities(nuclide: str, catalog: Catalog | None = None) -> dict
     >>> round(equilibrium_activities("Pb-212")["Tl-208"], 3)
     0.399
     """
+    import radioactivedecay as rd  # on first use: it loads its data set at import (~3 s)
+
     catalog = catalog or default_catalog()
     root = catalog.nuclide(nuclide)
     head_half_life_h = root.half_life_h

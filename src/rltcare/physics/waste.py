@@ -13,6 +13,11 @@ decade), and the crossing is refined by Brent's method. Daughters growing in
 (Ac-225 before equilibrium, Ra-223 from Ac-227) can push a mix back above the
 level, so the release time is the LAST crossing: from then on the container
 stays below until the horizon. The first time it dips below is reported too.
+
+A jurisdiction's ``clearance`` table supplies the levels when the user gives none
+(:func:`clear_container`): per-nuclide levels summed as above, or, where the rule
+is a survey to background (US 10 CFR 35.92), that rule instead of a date
+(:class:`DecayInStorageRule`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import brentq
 
-from rltcare.catalog import Catalog, Radiopharmaceutical, default_catalog
+from rltcare.catalog import Catalog, Jurisdiction, Radiopharmaceutical, default_catalog
 from rltcare.errors import InputError, NotAchievableError
 from rltcare.physics.decay import chain_activities
 from rltcare.result import Result, format_value
@@ -98,6 +103,8 @@ class ReleaseResult(Result):
     release_date: datetime | None
     first_below_h: float
     dominant_nuclide: str
+    jurisdiction: str | None = None
+    nuclide_levels_bq_g: dict[str, float] = Field(default_factory=dict)
     times_h: list[float]
     concentration_bq_g: list[float]
     nuclides_bq_g: dict[str, list[float]]
@@ -113,6 +120,13 @@ class ReleaseResult(Result):
             rows.append(("clearance level", f"{format_value(self.clearance_bq_g)} Bq/g"))
         if self.clearance_total_bq is not None:
             rows.append(("total activity limit", f"{format_value(self.clearance_total_bq)} Bq"))
+        if self.nuclide_levels_bq_g:
+            levels = ", ".join(
+                f"{n} {format_value(v)}" for n, v in self.nuclide_levels_bq_g.items()
+            )
+            rows.append(("clearance levels (Bq/g, summed)", levels))
+        if self.jurisdiction:
+            rows.append(("jurisdiction", self.jurisdiction))
         rows += [
             ("storage time", f"{format_value(self.storage_time_d)} d"),
             ("largest contributor at release", self.dominant_nuclide),
@@ -185,10 +199,135 @@ def release_time(
         release_date=reference + timedelta(hours=float(t_release)) if reference else None,
         first_below_h=float(first_below),
         dominant_nuclide=max(share, key=share.get),
+        nuclide_levels_bq_g={n: v for n, v in levels.items() if n in later},
         times_h=grid.tolist(),
         concentration_bq_g=concentration.tolist(),
         nuclides_bq_g={n: (a * 1e6 / mass_g).tolist() for n, a in chains.items()},
     )
+
+
+class DecayInStorageRule(Result):
+    """A jurisdiction whose waste rule is a survey to background, not a Bq/g level."""
+
+    jurisdiction: str
+    rule: str
+    source: str
+    max_half_life_d: float | None
+    half_life_d: dict[str, float]
+    not_eligible: list[str]
+    ten_half_lives_d: float
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        rows = [("jurisdiction", self.jurisdiction), ("rule", self.rule), ("source", self.source)]
+        if self.max_half_life_d is not None:
+            rows.append(("half-life limit", f"{format_value(self.max_half_life_d)} d"))
+        rows.append(
+            (
+                "eligible for decay in storage",
+                "no: half-life above the limit for " + ", ".join(self.not_eligible)
+                if self.not_eligible
+                else "yes",
+            )
+        )
+        rows.append(
+            (
+                "10 half-lives of the longest-lived (practice)",
+                f"{format_value(self.ten_half_lives_d)} d",
+            )
+        )
+        return rows
+
+
+def decay_in_storage_rule(
+    jurisdiction: Jurisdiction, nuclides: Sequence[str], catalog: Catalog | None = None
+) -> DecayInStorageRule:
+    """The survey rule of ``jurisdiction`` and whether every nuclide may use it."""
+    catalog = catalog or default_catalog()
+    rule = jurisdiction.clearance
+    half_lives = {catalog.nuclide(n).name: catalog.nuclide(n).half_life_h for n in nuclides}
+    limit = rule.max_half_life_h
+    return DecayInStorageRule(
+        jurisdiction=jurisdiction.id,
+        rule=rule.rule,
+        source=rule.source,
+        max_half_life_d=limit / 24 if limit else None,
+        half_life_d={n: h / 24 for n, h in half_lives.items()},
+        not_eligible=[n for n, h in half_lives.items() if limit and h > limit],
+        ten_half_lives_d=10 * max(half_lives.values()) / 24,
+    )
+
+
+def jurisdiction_levels(
+    jurisdiction: Jurisdiction,
+    nuclides: Sequence[str],
+    extra_levels_bq_g: Mapping[str, float] | None = None,
+    catalog: Catalog | None = None,
+) -> dict[str, float]:
+    """Per-nuclide levels (Bq/g) of ``jurisdiction`` with ``extra_levels_bq_g`` over them.
+
+    Every nuclide of the container needs a level; its progeny need none (a "+" level
+    covers them, and the summation counts only nuclides with a level).
+    """
+    catalog = catalog or default_catalog()
+    rule = jurisdiction.clearance
+    levels = {level.nuclide: level.level_bq_g for level in rule.levels} if rule else {}
+    levels.update({catalog.nuclide(n).name: v for n, v in (extra_levels_bq_g or {}).items()})
+    missing = [catalog.nuclide(n).name for n in nuclides if catalog.nuclide(n).name not in levels]
+    if missing:
+        raise InputError(
+            f"no clearance level for {', '.join(missing)} in jurisdiction '{jurisdiction.id}'"
+            + (f" (listed: {', '.join(levels)})" if levels else ""),
+            field="level",
+            hint=f"give it, e.g. --level '{missing[0]}=1 Bq/g', or a total --clearance",
+        )
+    return levels
+
+
+def resolve_clearance(
+    nuclides: Sequence[str],
+    clearance: Clearance,
+    jurisdiction: Jurisdiction | None = None,
+    catalog: Catalog | None = None,
+) -> Clearance | DecayInStorageRule:
+    """The criteria for a container of ``nuclides``: the user's, or ``jurisdiction``'s.
+
+    A total level (``concentration_bq_g``/``total_bq``) given by the user replaces the
+    jurisdiction's; per-nuclide levels given by the user add to or override its table.
+    A survey jurisdiction (no Bq/g level) with no level from the user answers with its
+    rule.
+    """
+    if jurisdiction is None or clearance.concentration_bq_g or clearance.total_bq:
+        return clearance
+    rule = jurisdiction.clearance
+    if rule is None and not clearance.nuclide_levels_bq_g:
+        raise InputError(
+            f"jurisdiction '{jurisdiction.id}' has no clearance rule in its file",
+            field="jurisdiction",
+            hint="give --clearance, or add a [clearance] table to the jurisdiction file",
+        )
+    if rule is not None and rule.method == "survey" and not clearance.nuclide_levels_bq_g:
+        return decay_in_storage_rule(jurisdiction, nuclides, catalog)
+    levels = jurisdiction_levels(jurisdiction, nuclides, clearance.nuclide_levels_bq_g, catalog)
+    return Clearance(nuclide_levels_bq_g=levels)
+
+
+def clear_container(
+    mix_mbq: Mapping[str, float],
+    mass_kg: float,
+    clearance: Clearance,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+    reference: datetime | None = None,
+    catalog: Catalog | None = None,
+) -> ReleaseResult | DecayInStorageRule:
+    """:func:`release_time` under :func:`resolve_clearance`'s criteria (or the survey rule)."""
+    resolved = resolve_clearance(list(mix_mbq), clearance, jurisdiction, catalog)
+    if isinstance(resolved, DecayInStorageRule):
+        return resolved
+    result = release_time(mix_mbq, mass_kg, resolved, reference=reference, catalog=catalog)
+    if jurisdiction is not None and resolved is not clearance:
+        result = result.model_copy(update={"jurisdiction": jurisdiction.id})
+    return result
 
 
 class ContainerStream(BaseModel):

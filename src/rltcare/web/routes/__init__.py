@@ -1,16 +1,30 @@
 """Every router of the application, in navigation order."""
 
 from rltcare.web.routes import (
+    capacity,
     catalog,
     decay,
     dose_rate,
     economics,
     home,
     national,
+    outcomes,
     release,
+    response,
     waste,
 )
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, economics, national, catalog):
+for module in (
+    decay,
+    dose_rate,
+    release,
+    waste,
+    capacity,
+    response,
+    outcomes,
+    economics,
+    national,
+    catalog,
+):
     ROUTERS += [module.api, module.pages]

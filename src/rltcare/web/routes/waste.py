@@ -12,10 +12,12 @@ from rltcare.errors import InputError
 from rltcare.physics.waste import (
     Clearance,
     ContainerStream,
+    DecayInStorageRule,
     OccupancyResult,
     ReleaseResult,
+    clear_container,
     product_mix,
-    release_time,
+    resolve_clearance,
     storage_occupancy,
 )
 from rltcare.units import Activity, Mass, SpecificActivity
@@ -37,6 +39,14 @@ class WasteRequest(BaseModel):
     mass: Mass = Field(examples=["5 kg"])
     clearance: SpecificActivity | None = Field(None, examples=["10 Bq/g"])
     total_limit: Activity | None = Field(None, description="Limit on total activity (MBq).")
+    jurisdiction: str | None = Field(
+        None, description="Use its clearance rule when no clearance or total_limit is given."
+    )
+    levels: dict[str, SpecificActivity] = Field(
+        default_factory=dict,
+        description="Per-nuclide levels for the summation rule (add to the jurisdiction's).",
+        examples=[{"Lu-177m": "1 Bq/g"}],
+    )
     reference: AwareDatetime | None = None
     containers_per_week: float | None = Field(None, gt=0)
     space_m2: float = Field(0.0, ge=0, description="Shelf area per container (m²).")
@@ -49,7 +59,8 @@ class WasteForm(BaseModel):
     product: str | None = None
     activity: Activity
     mass: Mass
-    clearance: SpecificActivity
+    clearance: SpecificActivity | None = None
+    jurisdiction: str | None = None
     containers_per_week: float | None = Field(None, gt=0)
     space_m2: float = Field(0.0, ge=0)
 
@@ -70,33 +81,61 @@ def _mix(request: WasteRequest | WasteForm, catalog: Catalog) -> dict[str, float
 
 def _clearance(request: WasteRequest | WasteForm) -> Clearance:
     total = getattr(request, "total_limit", None)
-    return Clearance(concentration_bq_g=request.clearance, total_bq=total * 1e6 if total else None)
+    return Clearance(
+        concentration_bq_g=request.clearance,
+        total_bq=total * 1e6 if total else None,
+        nuclide_levels_bq_g=getattr(request, "levels", {}),
+    )
 
 
-@api.post("/waste", response_model=ReleaseResult, operation_id="waste_release")
-def waste_endpoint(request: WasteRequest, catalog: CatalogDep) -> ReleaseResult:
-    """When the container may be released, with its activity concentration over time."""
-    return release_time(
+def _jurisdiction(request: WasteRequest | WasteForm, catalog: Catalog):
+    return catalog.jurisdiction(request.jurisdiction) if request.jurisdiction else None
+
+
+@api.post(
+    "/waste",
+    response_model=ReleaseResult | DecayInStorageRule,
+    operation_id="waste_release",
+)
+def waste_endpoint(
+    request: WasteRequest, catalog: CatalogDep
+) -> ReleaseResult | DecayInStorageRule:
+    """When the container may be released, with its activity concentration over time; for a
+    jurisdiction whose rule is a survey to background (US), that rule instead of a date."""
+    return clear_container(
         _mix(request, catalog),
         request.mass,
         _clearance(request),
+        jurisdiction=_jurisdiction(request, catalog),
         reference=request.reference,
         catalog=catalog,
     )
 
 
-@api.post("/waste/storage", response_model=OccupancyResult, operation_id="waste_storage")
-def storage_endpoint(request: WasteRequest, catalog: CatalogDep) -> OccupancyResult:
+@api.post(
+    "/waste/storage",
+    response_model=OccupancyResult | DecayInStorageRule,
+    operation_id="waste_storage",
+)
+def storage_endpoint(
+    request: WasteRequest, catalog: CatalogDep
+) -> OccupancyResult | DecayInStorageRule:
     """Containers in store week by week for a steady weekly load of such containers."""
     if not request.containers_per_week:
         raise InputError("give containers_per_week", field="containers_per_week")
+    mix = _mix(request, catalog)
+    resolved = resolve_clearance(
+        list(mix), _clearance(request), _jurisdiction(request, catalog), catalog
+    )
+    if isinstance(resolved, DecayInStorageRule):
+        return resolved
     stream = ContainerStream(
-        mix_mbq=_mix(request, catalog),
+        mix_mbq=mix,
         mass_kg=request.mass,
         per_week=request.containers_per_week,
         space_m2=request.space_m2,
     )
-    return storage_occupancy([stream], _clearance(request), catalog=catalog)
+    return storage_occupancy([stream], resolved, catalog=catalog)
 
 
 def release_figure(result: ReleaseResult) -> go.Figure:
@@ -147,14 +186,36 @@ def occupancy_figure(result: OccupancyResult) -> go.Figure:
 @pages.api_route("/waste", methods=["GET", "POST"])
 async def waste_page(request: Request, catalog: CatalogDep):
     form = dict(await request.form()) if request.method == "POST" else {}
-    context = {"form": form, "errors": {}, "result": None, "plot": None, "storage": None}
+    jurisdictions = [("", "none: use the level above")] + [
+        (j.id, j.name) for j in catalog.jurisdictions.values() if j.clearance
+    ]
+    context = {
+        "form": form,
+        "errors": {},
+        "result": None,
+        "plot": None,
+        "storage": None,
+        "rule": None,
+        "jurisdictions": jurisdictions,
+    }
     if form:
         data, errors = validate_form(WasteForm, form)
         context["errors"] = errors
         if data:
             try:
                 mix = _mix(data, catalog)
-                result = release_time(mix, data.mass, _clearance(data), catalog=catalog)
+                if not data.clearance and not data.jurisdiction:
+                    raise InputError("give a clearance level or a jurisdiction", field="clearance")
+                result = clear_container(
+                    mix,
+                    data.mass,
+                    _clearance(data),
+                    jurisdiction=_jurisdiction(data, catalog),
+                    catalog=catalog,
+                )
+                if isinstance(result, DecayInStorageRule):
+                    context["rule"] = result
+                    return render(request, "waste.html", context)
                 context["result"] = result
                 context["plot"] = figure_html(release_figure(result))
                 if data.containers_per_week:
@@ -164,7 +225,11 @@ async def waste_page(request: Request, catalog: CatalogDep):
                         per_week=data.containers_per_week,
                         space_m2=data.space_m2,
                     )
-                    storage = storage_occupancy([stream], _clearance(data), catalog=catalog)
+                    levels = Clearance(
+                        concentration_bq_g=result.clearance_bq_g,
+                        nuclide_levels_bq_g=result.nuclide_levels_bq_g,
+                    )
+                    storage = storage_occupancy([stream], levels, catalog=catalog)
                     context["storage"] = storage
                     context["storage_plot"] = figure_html(occupancy_figure(storage))
             except InputError as exc:

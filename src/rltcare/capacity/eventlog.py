@@ -1,0 +1,116 @@
+"""A flat event log of one replication, one row per service or exit (like Ciw's data records).
+
+Columns: ``id_number``, ``indication``, ``node`` (referral, mdt, eligibility_pet,
+consultation, cycle, deferral, exit), ``cycle``, ``arrival_date`` (ready for the
+step), ``service_start_date``, ``service_end_date``, ``waiting_time``,
+``resource`` and ``outcome``; times in hours from the start of the run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rltcare.capacity.booking import DIED, DROPPED_OUT, NEVER_BOOKED, SCREENED_OUT, WAITING
+from rltcare.capacity.engine import RunResult
+
+_OUTCOMES = {
+    SCREENED_OUT: "screened out",
+    DIED: "died waiting",
+    DROPPED_OUT: "dropped out",
+    NEVER_BOOKED: "never booked",
+    WAITING: "still waiting",
+}
+
+
+def event_log(run: RunResult) -> pd.DataFrame:
+    """Every record of the replication, sorted by time."""
+    m, c = run.model, run.cohort
+    names = np.array([ind.name for ind in m.indications])
+    ids = np.arange(c.n)
+    frames = [
+        _rows(
+            ids, names[c.indication], "referral", c.referral_h, c.referral_h, c.referral_h, "", ""
+        )
+    ]
+    ready = c.referral_h
+    for node, times, res in (
+        ("mdt", run.mdt_h, "mdt"),
+        ("eligibility_pet", run.pet_h, m.pet.name if m.pet else ""),
+        ("consultation", run.consultation_h, m.consultation.name if m.consultation else ""),
+    ):
+        done = np.isfinite(times)
+        if done.any():
+            frames.append(
+                _rows(
+                    ids[done],
+                    names[c.indication[done]],
+                    node,
+                    ready[done],
+                    times[done],
+                    times[done],
+                    res,
+                    "served",
+                )
+            )
+            ready = np.where(done, times, ready)
+    cyc = run.cycles
+    if cyc.size:
+        p = cyc[:, 0].astype(int)
+        res_names = np.array([r.name for r in m.resources])[cyc[:, 5].astype(int)]
+        frame = _rows(
+            p,
+            names[c.indication[p]],
+            "cycle",
+            cyc[:, 2],
+            cyc[:, 3],
+            cyc[:, 4],
+            res_names,
+            "treated",
+        )
+        frame["cycle"] = cyc[:, 1].astype(int) + 1
+        frames.append(frame)
+    if run.deferrals.size:
+        p = run.deferrals[:, 0].astype(int)
+        t = run.deferrals[:, 1]
+        frames.append(
+            _rows(
+                p, names[c.indication[p]], "deferral", t, t, t, "", "unfit on the day; dose wasted"
+            )
+        )
+    gone = np.isin(run.status, list(_OUTCOMES)) & (run.status != WAITING) & np.isfinite(run.exit_h)
+    if gone.any():
+        outcome = np.array([_OUTCOMES[s] for s in run.status[gone]])
+        frames.append(
+            _rows(
+                ids[gone],
+                names[c.indication[gone]],
+                "exit",
+                c.referral_h[gone],
+                run.exit_h[gone],
+                run.exit_h[gone],
+                "",
+                outcome,
+            )
+        )
+    log = pd.concat(frames, ignore_index=True)
+    log["waiting_time"] = log["service_start_date"] - log["arrival_date"]
+    return log.sort_values(["service_start_date", "id_number"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _rows(ids, indication, node, arrival, start, end, resource, outcome) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id_number": ids,
+            "indication": indication,
+            "node": node,
+            "cycle": 0,
+            "arrival_date": arrival,
+            "service_start_date": start,
+            "service_end_date": end,
+            "resource": resource,
+            "outcome": outcome,
+        }
+    )

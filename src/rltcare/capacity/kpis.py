@@ -1,0 +1,158 @@
+"""Key performance indicators of one replication, over the measurement window after warm-up.
+
+Every KPI is a number named with its unit (``_d`` days, ``_per_year``, ``_h``);
+:func:`weekly_series` gives the time series behind the report's plots and the
+warm-up diagnostic. Little's law is checked on every run: the waiting list
+sampled on the grid (L) against referral rate × mean time on the list (λW).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rltcare.capacity.booking import (
+    DIED,
+    DROPPED_OUT,
+    GIVEN,
+    NEVER_BOOKED,
+    NOT_DELIVERED,
+    SCREENED_OUT,
+    WASTED,
+)
+from rltcare.capacity.engine import RunResult
+from rltcare.capacity.model import HOURS_PER_YEAR
+from rltcare.capacity.sections import STAFF_TASKS
+
+DAY = 24.0
+
+
+def _stats(prefix: str, values_d: np.ndarray, out: dict[str, float]) -> None:
+    empty = values_d.size == 0
+    out[f"{prefix}_mean_d"] = np.nan if empty else float(values_d.mean())
+    out[f"{prefix}_median_d"] = np.nan if empty else float(np.median(values_d))
+    out[f"{prefix}_p90_d"] = np.nan if empty else float(np.percentile(values_d, 90))
+
+
+def kpis(run: RunResult) -> dict[str, float]:
+    """Scalar KPIs of one replication (window: warm-up to horizon)."""
+    m = run.model
+    lo, hi = m.warm_up_h, m.horizon_h
+    years = (hi - lo) / HOURS_PER_YEAR
+    c = run.cohort
+    out: dict[str, float] = {}
+
+    def in_window(t):
+        return (t >= lo) & (t < hi)
+
+    first = run.first_cycle_h
+    treated = in_window(first)
+    _stats("wait_first_cycle", (first[treated] - c.referral_h[treated]) / DAY, out)
+    cyc = run.cycles
+    admitted = cyc[:, 3] if cyc.size else np.zeros(0)
+    window_cycles = cyc[in_window(admitted)] if cyc.size else cyc
+    later = window_cycles[window_cycles[:, 1] > 0]
+    delay = (later[:, 3] - later[:, 2]) / DAY
+    out["later_cycle_delay_mean_d"] = float(delay.mean()) if delay.size else np.nan
+    out["later_cycle_delay_p90_d"] = float(np.percentile(delay, 90)) if delay.size else np.nan
+    out["referrals_per_year"] = float(in_window(c.referral_h).sum() / years)
+    out["patients_treated_per_year"] = float(treated.sum() / years)
+    out["cycles_per_year"] = float(len(window_cycles) / years)
+    for ind in m.indications:
+        mine = treated & (c.indication == ind.index)
+        waits = (first[mine] - c.referral_h[mine]) / DAY
+        out[f"wait_first_cycle_mean_d[{ind.name}]"] = float(waits.mean()) if waits.size else np.nan
+        out[f"cycles_per_year[{ind.name}]"] = float(
+            (window_cycles[:, 6] == ind.index).sum() / years
+        )
+    exits = run.exit_h
+    for label, code in (
+        ("deaths_waiting", DIED),
+        ("drop_outs", DROPPED_OUT),
+        ("screen_failures", SCREENED_OUT),
+    ):
+        out[f"{label}_per_year"] = float((in_window(exits) & (run.status == code)).sum() / years)
+    out["never_booked"] = float((run.status == NEVER_BOOKED).sum())
+    doses = run.doses
+    dose_window = doses[in_window(doses[:, 0])] if doses.size else doses
+    for label, code in (("given", GIVEN), ("wasted", WASTED), ("not_delivered", NOT_DELIVERED)):
+        out[f"doses_{label}_per_year"] = float((dose_window[:, 1] == code).sum() / years)
+    out["doses_ordered_per_year"] = float(len(dose_window) / years)
+    c_lo, c_hi = int(np.ceil(lo / m.step_h)), int(np.ceil(hi / m.step_h))
+    bed_h = chair_h = 0.0
+    for res, used in zip(m.resources, run.used, strict=True):
+        busy = float(used[c_lo:c_hi].sum()) * m.step_h
+        available = float(res.capacity[c_lo:c_hi].sum()) * m.step_h
+        out[f"utilisation[{res.name}]"] = busy / available if available else np.nan
+        if res.kind == "bed":
+            bed_h += busy
+        else:
+            chair_h += busy
+    out["bed_days_per_year"] = bed_h / DAY / years
+    out["chair_hours_per_year"] = chair_h / years
+    _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out)
+    grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
+    out["waiting_list_mean"] = float(waiting_list(run, grid).mean())
+    _little(run, out)
+    return out
+
+
+def _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out) -> None:
+    m = run.model
+    if not m.staff_roles:
+        return
+    inpatient = np.array([ind.inpatient for ind in m.indications])
+    counts = {
+        "mdt_case": in_window(run.mdt_h).sum(),
+        "pet_scan": in_window(run.pet_h).sum(),
+        "consultation": in_window(run.consultation_h).sum(),
+        "administration": len(window_cycles),
+        "dispensing": int(np.isin(dose_window[:, 1], (GIVEN, WASTED)).sum()),
+        "bed_day": bed_h / DAY,
+        "chair_hour": chair_h,
+        "discharge": int(inpatient[window_cycles[:, 6].astype(int)].sum())
+        if len(window_cycles)
+        else 0,
+    }
+    activity = np.array([float(counts[t]) for t in STAFF_TASKS])
+    hours = m.staff_minutes @ activity / 60.0 / years
+    for role, h, available in zip(m.staff_roles, hours, m.staff_fte_hours, strict=True):
+        out[f"staff_hours_per_year[{role}]"] = float(h)
+        if np.isfinite(available):
+            out[f"staff_utilisation[{role}]"] = float(h / available) if available else np.nan
+
+
+def waiting_list(run: RunResult, times_h: np.ndarray) -> np.ndarray:
+    """Patients referred and not yet treated or gone, at each time."""
+    ref = np.sort(run.cohort.referral_h)
+    left = np.sort(run.exit_h)
+    return np.searchsorted(ref, times_h, side="right") - np.searchsorted(
+        left, times_h, side="right"
+    )
+
+
+def _little(run: RunResult, out: dict[str, float]) -> None:
+    """L sampled on the booking grid over the whole run, and λ·W from the patients' records."""
+    horizon = run.model.horizon_h
+    grid = np.arange(0.5 * run.model.step_h, horizon, run.model.step_h)  # mid-cell: unbiased
+    out["little_L"] = float(waiting_list(run, grid).mean())
+    ref = run.cohort.referral_h
+    out["little_lambda_W"] = float((np.minimum(run.exit_h, horizon) - ref).sum() / horizon)
+
+
+def weekly_series(run: RunResult) -> dict[str, np.ndarray]:
+    """Per-week series over the whole run: utilisation of each resource, waiting list, cycles."""
+    m = run.model
+    n_weeks = int(m.horizon_h // 168.0)
+    per_week = round(168.0 / m.step_h)
+    series: dict[str, np.ndarray] = {}
+    for res, used in zip(m.resources, run.used, strict=True):
+        cells = n_weeks * per_week
+        busy = used[:cells].reshape(n_weeks, per_week).sum(axis=1)
+        cap = res.capacity[:cells].reshape(n_weeks, per_week).sum(axis=1)
+        series[f"utilisation[{res.name}]"] = np.where(cap > 0, busy / np.maximum(cap, 1), np.nan)
+    series["waiting_list"] = waiting_list(run, np.arange(n_weeks) * 168.0 + 84.0).astype(float)
+    admitted = run.cycles[:, 3] if run.cycles.size else np.zeros(0)
+    series["cycles"] = np.bincount((admitted // 168).astype(int), minlength=n_weeks)[
+        :n_weeks
+    ].astype(float)
+    return series

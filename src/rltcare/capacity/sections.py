@@ -1,0 +1,342 @@
+"""The parts of a scenario: resources, stays, indications, pathway, supply, staff, behaviour.
+
+Each part validates itself; :class:`rltcare.capacity.scenario.Scenario` checks the
+references between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rltcare.units import Activity, Duration, DurationOrZero
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Staff tasks a scenario may give minutes for (per case, per scan, per cycle, per bed-day, per chair hour).
+STAFF_TASKS = (
+    "mdt_case",
+    "pet_scan",
+    "consultation",
+    "administration",
+    "dispensing",
+    "bed_day",
+    "chair_hour",
+    "discharge",
+)
+
+
+def _h(name: str, default=..., **kw):
+    """A field carried in hours (``name_h``) and written ``name = "6 weeks"`` in a file."""
+    return Field(default, validation_alias=AliasChoices(name, f"{name}_h"), **kw)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def clock_h(value: str) -> float:
+    """'08:30' → 8.5 (hours after midnight); '24:00' is the end of the day."""
+    try:
+        hours, minutes = str(value).split(":")
+        result = int(hours) + int(minutes) / 60
+    except ValueError:
+        raise ValueError(f"time of day {value!r} must be written HH:MM") from None
+    if not 0 <= result <= 24:
+        raise ValueError(f"time of day {value!r} is outside 00:00-24:00")
+    return result
+
+
+ClockTime = str
+
+
+class Closure(Frozen):
+    """Dates (inclusive) when a resource is closed: holidays, maintenance, refurbishment."""
+
+    start: dt.date
+    end: dt.date
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Closure:
+        if self.end < self.start:
+            raise ValueError(f"closure ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Resource(Frozen):
+    """Rooms, chairs, scanners or clinic slots, with their weekly calendar.
+
+    ``bed``: an isolation room or bed, occupied day and night for the stay; patients
+    are admitted at ``admission_times`` on open days. ``chair``: an outpatient
+    chair, used only within opening hours. ``scanner`` / ``clinic``: appointment
+    slots of ``slot`` length for eligibility PET/CT and consultations.
+    """
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    kind: Literal["bed", "chair", "scanner", "clinic"]
+    units: int = Field(ge=0, le=10_000, description="Rooms, chairs or parallel slots.")
+    days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    open: ClockTime = "08:00"
+    close: ClockTime = "17:00"
+    admission_times: tuple[ClockTime, ...] | Literal["any"] = Field(
+        default=(), description="Beds: times of day admissions start (default: opening time)."
+    )
+    slot_h: Duration | None = _h("slot", None, description="Scanner/clinic appointment length.")
+    closures: tuple[Closure, ...] = ()
+
+    @field_validator("open", "close")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        clock_h(value)
+        return value
+
+    @field_validator("admission_times")
+    @classmethod
+    def _clocks(cls, value):
+        if value != "any":
+            for item in value:
+                clock_h(item)
+        return value
+
+    @model_validator(mode="after")
+    def _hours(self) -> Resource:
+        if clock_h(self.close) <= clock_h(self.open):
+            raise ValueError(f"close ({self.close}) must be after open ({self.open})")
+        if self.kind in ("scanner", "clinic") and self.slot_h is None:
+            raise ValueError(f"a {self.kind} needs 'slot', the appointment length (e.g. '30 min')")
+        return self
+
+    @property
+    def open_h(self) -> float:
+        return clock_h(self.open)
+
+    @property
+    def close_h(self) -> float:
+        return clock_h(self.close)
+
+
+class LengthOfStay(Frozen):
+    """Time a treatment holds its bed or chair.
+
+    ``fixed`` (``hours``), ``exponential`` (mean ``hours``), ``lognormal``
+    (``median`` and ``cv``), ``empirical`` (``values``: resampled), or ``physics``:
+    drawn per patient from the discharge engine under ``jurisdiction`` for the
+    indication's product (no fixed "48 h" unless the user chooses ``fixed``).
+    ``minimum`` is the least time the bed or chair is held (infusion and
+    observation, for an outpatient who may leave at once); ``round_to`` lists the
+    ward's discharge times of day; a stay ends at the next one.
+    """
+
+    model: Literal["fixed", "exponential", "lognormal", "empirical", "physics"]
+    hours: Duration | None = None
+    median_h: Duration | None = _h("median", None)
+    cv: float | None = Field(None, gt=0, le=5)
+    values_h: tuple[Duration, ...] | None = Field(
+        None, validation_alias=AliasChoices("values", "values_h"), min_length=1
+    )
+    jurisdiction: str | None = None
+    activity_mbq: Activity | None = Field(
+        None, validation_alias=AliasChoices("activity", "activity_mbq")
+    )
+    round_to: tuple[ClockTime, ...] = ()
+    minimum_h: DurationOrZero = _h("minimum", 0.0)
+
+    @field_validator("round_to")
+    @classmethod
+    def _clocks(cls, value):
+        for item in value:
+            clock_h(item)
+        return value
+
+    @model_validator(mode="after")
+    def _parameters(self) -> LengthOfStay:
+        needs = {
+            "fixed": ("hours",),
+            "exponential": ("hours",),
+            "lognormal": ("median_h", "cv"),
+            "empirical": ("values_h",),
+            "physics": (),
+        }[self.model]
+        missing = [name.removesuffix("_h") for name in needs if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"the {self.model} model needs {', '.join(missing)}")
+        return self
+
+    def typical_h(self) -> float | None:
+        """A central value for checks (None for physics, known only at build time)."""
+        if self.model in ("fixed", "exponential"):
+            return self.hours
+        if self.model == "lognormal":
+            return self.median_h
+        if self.model == "empirical":
+            return max(self.values_h)
+        return None
+
+
+class Indication(Frozen):
+    """One patient group: its referrals, pathway, cycles and model of care."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    product: str | None = Field(None, description="Catalog radiopharmaceutical id.")
+    referrals_per_week: float = Field(ge=0)
+    growth_per_year: float = Field(0.0, gt=-1, le=10, description="0.05 = +5 % a year.")
+    monthly_profile: tuple[float, ...] | None = Field(
+        None, description="12 relative referral rates, January first (normalised to mean 1)."
+    )
+    arrivals: Literal["poisson", "regular"] = "poisson"
+    screen_failure: float = Field(0.0, ge=0, lt=1)
+    cycles: int | None = Field(None, ge=1, le=20, description="Default: the product's.")
+    interval_h: Duration | None = _h("interval", None)
+    tolerance_h: DurationOrZero = _h("tolerance", 0.0)
+    stop_probability: float | tuple[float, ...] = Field(
+        0.0, description="After each cycle, the chance of stopping (progression, toxicity, death)."
+    )
+    deferral_probability: float = Field(
+        0.0, ge=0, lt=1, description="Unfit on the day: the dose is wasted, the cycle rebooked."
+    )
+    deferral_h: Duration = _h("deferral", 168.0)
+    care: Literal["inpatient", "outpatient"]
+    resource: str
+    supply: str | None = None
+    length_of_stay: LengthOfStay
+    earliest_after_consultation_h: DurationOrZero = _h("earliest_after_consultation", 0.0)
+
+    @field_validator("monthly_profile")
+    @classmethod
+    def _profile(cls, value):
+        if value is None:
+            return value
+        if len(value) != 12 or min(value) < 0 or sum(value) <= 0:
+            raise ValueError("monthly_profile needs 12 non-negative numbers, not all zero")
+        mean = sum(value) / 12
+        return tuple(v / mean for v in value)
+
+    @field_validator("stop_probability")
+    @classmethod
+    def _probabilities(cls, value):
+        values = value if isinstance(value, tuple) else (value,)
+        if any(not 0 <= p <= 1 for p in values):
+            raise ValueError("stop probabilities must lie in [0, 1]")
+        return value
+
+
+class Mdt(Frozen):
+    """The multidisciplinary tumour board: meeting days and cases reviewed per meeting."""
+
+    days: tuple[Weekday, ...] = Field(min_length=1)
+    time: ClockTime = "14:00"
+    capacity: int = Field(ge=1)
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        clock_h(value)
+        return value
+
+
+class Pathway(Frozen):
+    """Steps before the first cycle, shared by every indication; each is optional."""
+
+    mdt: Mdt | None = None
+    eligibility_pet: str | None = Field(None, description="A scanner resource.")
+    consultation: str | None = Field(None, description="A clinic resource.")
+
+
+class Outage(Frozen):
+    """A supplier or reactor outage: no deliveries from ``start`` to ``end`` (inclusive dates)."""
+
+    start: dt.date
+    end: dt.date
+    notice_h: DurationOrZero = _h("notice", 0.0)
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Outage:
+        if self.end < self.start:
+            raise ValueError(f"outage ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class RandomOutages(Frozen):
+    """Unannounced outages arriving as a Poisson process, with exponential durations."""
+
+    per_year: float = Field(ge=0)
+    mean_duration_h: Duration = _h("mean_duration")
+
+
+class Supply(Frozen):
+    """Deliveries of one product: days, order lead time, shelf life, outages and priority."""
+
+    name: str = "default"
+    delivery_days: tuple[Weekday, ...] = Field(min_length=1)
+    delivery_time: ClockTime = "07:00"
+    lead_time_h: DurationOrZero = _h("lead_time", 168.0)
+    shelf_life_h: Duration | None = _h("shelf_life", None)
+    max_doses_per_delivery: int | None = Field(None, ge=1)
+    priority: Literal["continuing-first", "first-come"] = "continuing-first"
+    outages: tuple[Outage, ...] = ()
+    random_outages: RandomOutages | None = None
+
+    @field_validator("delivery_time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        clock_h(value)
+        return value
+
+
+class Staff(Frozen):
+    """A staff role with minutes per task; ``fte`` (optional) gives its utilisation."""
+
+    role: str
+    fte: float | None = Field(None, ge=0)
+    hours_per_fte_year: float = Field(1600.0, gt=0)
+    minutes: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("minutes")
+    @classmethod
+    def _tasks(cls, value: dict[str, float]) -> dict[str, float]:
+        for task, minutes in value.items():
+            if task not in STAFF_TASKS:
+                raise ValueError(f"unknown task '{task}' (known: {', '.join(STAFF_TASKS)})")
+            if minutes < 0:
+                raise ValueError(f"minutes for '{task}' must be zero or more, got {minutes}")
+        return value
+
+
+class Behaviour(Frozen):
+    """What waiting patients do: die (a constant hazard) or go elsewhere after a limit."""
+
+    death_rate_per_year: float = Field(0.0, ge=0)
+    drop_out_after_h: Duration | None = _h("drop_out_after", None)
+
+
+class Simulation(Frozen):
+    """Run length, warm-up, calendar start and the booking grid."""
+
+    start_date: dt.date = dt.date(2027, 1, 4)
+    horizon_h: Duration = _h("horizon", 5 * 8766.0)
+    warm_up_h: DurationOrZero = _h("warm_up", 0.0)
+    step_h: Duration = _h("step", 1.0)
+    jurisdiction: str | None = None
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Simulation:
+        if self.warm_up_h >= self.horizon_h:
+            raise ValueError("warm_up must be shorter than horizon")
+        per_day = 24.0 / self.step_h
+        if abs(per_day - round(per_day)) > 1e-6:
+            raise ValueError(f"step ({self.step_h:g} h) must divide a day into whole steps")
+        if self.horizon_h / self.step_h > 5e6:
+            raise ValueError("horizon/step is more than 5 million grid cells; use a longer step")
+        return self
+
+
+class Meta(Frozen):
+    title: str = "RLT service"
+    description: str = ""
+    sources: tuple[str, ...] = ()

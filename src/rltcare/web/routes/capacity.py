@@ -1,0 +1,180 @@
+"""Capacity planner: ``POST /api/v1/capacity/simulate``, background jobs, and the planner pages.
+
+A run is a background job in this process (one at a time, in a thread) with its
+progress polled by the page; finished runs are kept in memory until the server
+stops (not yet in the database).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from rltcare.capacity import experiment
+from rltcare.capacity.loader import loads_scenario
+from rltcare.capacity.model import ServiceModel, build_model
+from rltcare.capacity.report import render_report
+from rltcare.capacity.results import SimulationResult, simulation_result
+from rltcare.errors import InputError
+from rltcare.web.deps import CatalogDep
+from rltcare.web.templating import render, validate_form
+
+api = APIRouter(prefix="/api/v1/capacity", tags=["capacity"])
+pages = APIRouter(include_in_schema=False)
+
+#: Example scenarios shipped in the repository (absent from a wheel install).
+EXAMPLES = Path(__file__).resolve().parents[4] / "examples"
+
+
+class SimulateRequest(BaseModel):
+    """A scenario file's text and the experiment to run on it."""
+
+    scenario_toml: str = Field(min_length=1, description="The scenario, as a TOML document.")
+    replications: int = Field(10, ge=1, le=200)
+    seed: int = Field(1, ge=0)
+    referral_scale: float = Field(1.0, gt=0, le=10, description="Multiplies every referral rate.")
+    extra_units: int = Field(
+        0, ge=-100, le=100, description="Added to every bed and chair resource."
+    )
+
+
+class Job(BaseModel):
+    id: str
+    state: Literal["running", "done", "failed"]
+    done: int
+    total: int
+    error: str | None = None
+    result: SimulationResult | None = None
+
+
+_JOBS: dict[str, Job] = {}
+_MODELS: dict[str, tuple[ServiceModel, str]] = {}
+_LOCK = threading.Lock()
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capacity")
+
+
+def _model(body: SimulateRequest, catalog) -> ServiceModel:
+    scenario = loads_scenario(body.scenario_toml, file="scenario")
+    indications = tuple(
+        i.model_copy(update={"referrals_per_week": i.referrals_per_week * body.referral_scale})
+        for i in scenario.indications
+    )
+    resources = tuple(
+        r.model_copy(update={"units": max(r.units + body.extra_units, 0)})
+        if r.kind in ("bed", "chair")
+        else r
+        for r in scenario.resources
+    )
+    scenario = scenario.model_copy(update={"indications": indications, "resources": resources})
+    return build_model(scenario, catalog, file="scenario")
+
+
+@api.post("/simulate", operation_id="capacity_simulate", response_model=SimulationResult)
+def simulate(body: SimulateRequest, catalog: CatalogDep) -> SimulationResult:
+    """Run the replications now and return every KPI with its 95 % CI (for short runs)."""
+    started = time.perf_counter()
+    model = _model(body, catalog)
+    reps = experiment.run_replications(model, body.seed, body.replications)
+    return simulation_result(model, body.seed, reps, started)
+
+
+def _start(body: SimulateRequest, catalog) -> str:
+    model = _model(body, catalog)  # bad input fails here, before a job exists
+    job_id = uuid.uuid4().hex[:12]
+    with _LOCK:
+        _JOBS[job_id] = Job(id=job_id, state="running", done=0, total=body.replications)
+        _MODELS[job_id] = (model, body.scenario_toml)
+
+    def progress(done: int, total: int) -> None:
+        with _LOCK:
+            _JOBS[job_id] = _JOBS[job_id].model_copy(update={"done": done, "total": total})
+
+    def work() -> None:
+        started = time.perf_counter()
+        try:
+            reps = experiment.run_replications(
+                model, body.seed, body.replications, progress=progress
+            )
+            result = simulation_result(model, body.seed, reps, started)
+            update = {"state": "done", "result": result}
+        except Exception as exc:  # the page shows what went wrong
+            update = {"state": "failed", "error": str(exc)}
+        with _LOCK:
+            _JOBS[job_id] = _JOBS[job_id].model_copy(update=update)
+
+    _POOL.submit(work)
+    return job_id
+
+
+@api.post("/jobs", operation_id="capacity_job_start", response_model=Job, status_code=202)
+def start_job(body: SimulateRequest, catalog: CatalogDep) -> Job:
+    """Start the replications in the background; poll ``GET /jobs/{id}``."""
+    return _JOBS[_start(body, catalog)]
+
+
+@api.get("/jobs/{job_id}", operation_id="capacity_job_status", response_model=Job)
+def job_status(job_id: str) -> Job:
+    """Progress of a run, and its result when done."""
+    job = _JOBS.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no capacity run '{job_id}'")
+    return job
+
+
+def _examples() -> list[tuple[str, str]]:
+    files = sorted(EXAMPLES.glob("*.toml")) if EXAMPLES.is_dir() else []
+    return [(p.name, p.stem.replace("_", " ")) for p in files]
+
+
+@pages.get("/capacity")
+def planner_page(request: Request, example: str | None = None):
+    examples = _examples()
+    chosen = example or (examples[0][0] if examples else None)
+    text = ""
+    if chosen and (EXAMPLES / Path(chosen).name).is_file():
+        text = (EXAMPLES / Path(chosen).name).read_text(encoding="utf-8")
+    context = {
+        "examples": examples,
+        "chosen": chosen,
+        "form": {"scenario_toml": text},
+        "errors": {},
+    }
+    return render(request, "capacity.html", context)
+
+
+@pages.post("/capacity")
+async def planner_run(request: Request, catalog: CatalogDep):
+    form = dict(await request.form())
+    upload = form.pop("upload", None)
+    if upload is not None and getattr(upload, "filename", ""):
+        form["scenario_toml"] = (await upload.read()).decode("utf-8", errors="replace")
+    body, errors = validate_form(SimulateRequest, form)
+    if body is not None:
+        try:
+            return RedirectResponse(f"/capacity/runs/{_start(body, catalog)}", status_code=303)
+        except InputError as exc:
+            errors = {"scenario_toml": exc.one_line()}
+    context = {"examples": _examples(), "chosen": None, "form": form, "errors": errors}
+    return render(request, "capacity.html", context, status_code=422)
+
+
+@pages.get("/capacity/runs/{job_id}")
+def run_page(request: Request, job_id: str):
+    return render(request, "capacity_run.html", {"job": job_status(job_id)})
+
+
+@pages.get("/capacity/runs/{job_id}/report", response_class=HTMLResponse)
+def report_page(job_id: str):
+    job = job_status(job_id)
+    if job.result is None:
+        raise HTTPException(409, "the run has not finished")
+    model, text = _MODELS[job_id]
+    return HTMLResponse(render_report(model, job.result, source_text=text))

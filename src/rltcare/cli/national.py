@@ -7,12 +7,14 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from rltcare.capacity import build_model, load_scenario, run_replications
 from rltcare.cli import national_inputs as inputs
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
 from rltcare.errors import InputError
 from rltcare.national import access as fca_engine
 from rltcare.national.demand import Expansion, Scenario, demand
 from rltcare.national.gap import capacity_gap, centres_from_rows
+from rltcare.national.planner import mean_kpis, resource_use_from_kpis
 from rltcare.national.regional import points_access, regional_access
 from rltcare.national.report import country_report
 from rltcare.national.supply import simulate_supply
@@ -129,6 +131,10 @@ def gap_command(
     resource_use: Path = typer.Option(
         None, "--resource-use", help="TOML of per-cycle use by indication (e.g. from the planner)."
     ),
+    planner: Path = typer.Option(
+        None, "--planner", help="Capacity-planner scenario: run it for per-cycle resource use."
+    ),
+    planner_replications: int = typer.Option(3, "--planner-replications", min=1, max=100),
     years: int = YearsOption,
     start_year: int = StartOption,
     growth: float = GrowthOption,
@@ -157,9 +163,32 @@ def gap_command(
         seed,
         loaded,
     )
-    use = inputs.resource_use(resource_use) if resource_use else None
+    use = inputs.resource_use(resource_use) if resource_use else {}
+    if planner:
+        use = {**_planner_use(planner, planner_replications, wanted, loaded, seed), **use}
     result = capacity_gap(wanted, found, year=year, quantile=quantile, use=use, catalog=loaded)
     emit(result, as_json, title=f"Capacity gap: {result.country} {result.year}")
+
+
+def _planner_use(path: Path, replications: int, wanted, catalog, seed: int):
+    """Per-cycle use for the demand's indications whose product the planner scenario treats."""
+    spec = load_scenario(path)
+    model = build_model(spec, catalog, file=str(path))
+    runs = run_replications(model, seed, replications)
+    kpis = mean_kpis([r.kpis for r in runs])
+    products = {i.product for i in spec.indications}
+    out = {}
+    for name in wanted.indications:
+        product = catalog.radiopharmaceutical(catalog.indication(name).product)
+        if product.id in products:
+            out[name] = resource_use_from_kpis(
+                kpis, product.id, catalog=catalog, source=f"capacity planner: {path.name}"
+            )
+    if not out:
+        raise InputError(
+            "the planner scenario treats none of the demand's products", file=str(path)
+        )
+    return out
 
 
 @app.command("access")

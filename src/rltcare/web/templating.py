@@ -30,6 +30,7 @@ NAV: list[tuple[str, str]] = [
     ("/assess", "Response"),
     ("/outcomes", "Outcomes"),
     ("/economics", "Economics"),
+    ("/national", "National"),
     ("/catalog", "Catalog"),
 ]
 templates.env.globals["nav"] = NAV

@@ -7,6 +7,7 @@ from rltcare.web.routes import (
     dose_rate,
     economics,
     home,
+    national,
     outcomes,
     release,
     response,
@@ -14,5 +15,16 @@ from rltcare.web.routes import (
 )
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, capacity, response, outcomes, economics, catalog):
+for module in (
+    decay,
+    dose_rate,
+    release,
+    waste,
+    capacity,
+    response,
+    outcomes,
+    economics,
+    national,
+    catalog,
+):
     ROUTERS += [module.api, module.pages]

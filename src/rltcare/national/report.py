@@ -61,7 +61,7 @@ def demand_map(
             "color": colour,
             "colorscale": "OrRd",
             "showscale": True,
-            "colorbar": {"title": label},
+            "colorbar": {"title": label, "tickformat": ".3~g"},
             "line": {"width": 1, "color": "#333"},
         },
         hovertext=[f"{r.name}: {cycles[r.code]:,.0f} cycles in {last}" for r in regions],

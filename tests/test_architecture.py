@@ -39,10 +39,11 @@ def test_engines_import_no_interface(package):
     assert not offenders, offenders
 
 
-def test_registry_imports_no_interface():
+@pytest.mark.parametrize("package", ["registry", "cohort"])
+def test_persistence_and_input_layers_import_no_interface(package):
     offenders = [
         f"{path.relative_to(SRC)} imports {name}"
-        for path in modules("registry")
+        for path in modules(package)
         for name in imports_of(path)
         if name.startswith(FORBIDDEN["registry"])
     ]

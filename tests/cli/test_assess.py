@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from rltcare.cli import main
+from rltcare.cohort.source import DEMO
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "examples" / "response"
+EXAMPLES = Path(DEMO / "response")  # installed with the package; docs/examples/ links to it
 
 
 def run(capsys, *argv):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from rltcare.cli import main
+from rltcare.cohort.source import DEMO
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
-OUT = EXAMPLES / "outcomes"
+OUT = Path(DEMO / "outcomes")  # the demo cohort installed with the package
 
 
 def run(capsys, *argv):

@@ -25,6 +25,7 @@ from types import MappingProxyType
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from rltcare.catalog.country import Country, Indication
 from rltcare.catalog.jurisdiction import ContactScenario, Jurisdiction
 from rltcare.catalog.nuclide import Nuclide, PhotonLine, parse_nuclide
 from rltcare.catalog.radiopharmaceutical import Radiopharmaceutical
@@ -39,6 +40,8 @@ _TOML_KINDS: dict[str, tuple[type[BaseModel], str | None, str]] = {
     "radiopharmaceuticals": (Radiopharmaceutical, "radiopharmaceutical", "id"),
     "jurisdiction": (Jurisdiction, None, "id"),
     "contact_patterns": (ContactScenario, "scenario", "id"),
+    "country": (Country, None, "id"),
+    "indications": (Indication, "indication", "id"),
 }
 
 
@@ -55,6 +58,8 @@ class Catalog:
     version: str = ""
     meta: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     contact_scenarios: Mapping[str, ContactScenario] = field(default_factory=dict)
+    countries: Mapping[str, Country] = field(default_factory=dict)
+    indications: Mapping[str, Indication] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
@@ -93,6 +98,18 @@ class Catalog:
             np.array([line.energy_kev for line in lines], dtype=float),
             np.array([line.yield_per_decay for line in lines], dtype=float),
         )
+
+    def country(self, key: str) -> Country:
+        wanted = key.strip().lower()
+        if wanted not in self.countries:
+            raise UnknownNameError("country", key, self.countries, field="country")
+        return self.countries[wanted]
+
+    def indication(self, key: str) -> Indication:
+        wanted = key.strip().lower()
+        if wanted not in self.indications:
+            raise UnknownNameError("indication", key, self.indications, field="indication")
+        return self.indications[wanted]
 
     def table(self, name: str) -> Table:
         if name not in self.tables:
@@ -289,6 +306,8 @@ class _Builder:
             version=self.digest.hexdigest()[:12],
             meta=MappingProxyType(self.meta),
             contact_scenarios=MappingProxyType(dict(self.records["contact_patterns"])),
+            countries=MappingProxyType(dict(self.records["country"])),
+            indications=MappingProxyType(dict(self.records["indications"])),
         )
         _check_references(catalog)
         return catalog

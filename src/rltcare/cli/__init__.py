@@ -21,6 +21,7 @@ from rltcare.cli import (
     waste,
 )
 from rltcare.cli import catalog as catalog_commands
+from rltcare.cli import national as national_commands
 from rltcare.errors import InputError, from_validation_errors
 
 app = typer.Typer(
@@ -52,6 +53,7 @@ for module in (decay, dose_rate, release, waste, simulate, assess, outcomes, eco
     module.register(app)
 registry.register(app)  # the `registry` command group
 app.add_typer(catalog_commands.app, name="catalog")
+national_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,109 +7,21 @@ with the file, line and column; a patient who cannot be assessed gets ``NE`` wit
 
 from __future__ import annotations
 
-import csv
 import json
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from rltcare.cli.common import JsonOption, console
+from rltcare.cohort.assess import CRITERION_TABLE, assess_lesions, assess_table
+from rltcare.cohort.tables import CsvFile, read_table
 from rltcare.errors import InputError
-from rltcare.response import bone, eortc, pcwg3, percist, recip, recist
 from rltcare.response.base import Response
 
 app = typer.Typer(help="Assess response under one criterion from a CSV file.", no_args_is_help=True)
 
 FileArgument = typer.Argument(..., exists=True, dir_okay=False, help="CSV file, one row per value.")
-TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0", ""}
-
-
-def _read(path: Path, allowed: set[str], required: set[str]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; columns checked against ``allowed`` and ``required``."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in reader.fieldnames or []]
-        unknown = [h for h in header if h not in allowed]
-        if unknown:
-            raise InputError(
-                f"unknown column '{unknown[0]}'",
-                file=path,
-                line=1,
-                field=unknown[0],
-                hint=f"columns: {', '.join(sorted(allowed))}",
-            )
-        missing = sorted(required - set(header))
-        if missing:
-            raise InputError(f"missing column '{missing[0]}'", file=path, line=1, field=missing[0])
-        rows = []
-        for row in reader:
-            clean = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            rows.append((reader.line_num, clean))
-    if not rows:
-        raise InputError("no data rows", file=path)
-    return rows
-
-
-def _cell(value: str, kind: type, *, path: Path, line: int, column: str) -> Any:
-    if value == "":
-        return None
-    if kind is bool:
-        if value.lower() in TRUE:
-            return True
-        if value.lower() in FALSE:
-            return False
-        raise InputError(
-            f"'{value}' is not true/false", file=path, line=line, field=column, value=value
-        )
-    return value  # pydantic parses numbers and dates, and names the field on failure
-
-
-def _model(model: type[BaseModel], cells: dict[str, Any], path: Path, line: int) -> BaseModel:
-    try:
-        return model.model_validate({k: v for k, v in cells.items() if v is not None})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise InputError(
-            err["msg"], file=path, line=line, field=field, value=err.get("input")
-        ) from None
-
-
-def _group(path: Path, rows, model: type[BaseModel], columns: dict[str, type]) -> dict[str, list]:
-    """Rows → per-patient lists of ``model`` instances (patient-level columns dropped)."""
-    by_patient: dict[str, list] = defaultdict(list)
-    for line, row in rows:
-        if not row.get("patient_id"):
-            raise InputError("empty patient_id", file=path, line=line, field="patient_id")
-        cells = {
-            c: _cell(row.get(c, ""), columns.get(c, str), path=path, line=line, column=c)
-            for c in row
-            if c in model.model_fields
-        }
-        by_patient[row["patient_id"]].append((line, _model(model, cells, path, line)))
-    return by_patient
-
-
-def _one_value(path: Path, rows, column: str) -> dict[str, str]:
-    """A per-patient column (e.g. start_date) that must be the same on every row."""
-    seen: dict[str, str] = {}
-    for line, row in rows:
-        value = row.get(column, "")
-        pid = row["patient_id"]
-        if pid in seen and value and seen[pid] and value != seen[pid]:
-            raise InputError(
-                f"patient {pid} has two {column} values ({seen[pid]}, {value})",
-                file=path,
-                line=line,
-                field=column,
-            )
-        if value:
-            seen[pid] = value
-    return seen
 
 
 def _emit(results: list[Response], as_json: bool) -> None:
@@ -124,71 +36,31 @@ def _emit(results: list[Response], as_json: bool) -> None:
     console.print(table)
 
 
+def _assess(table: str, path: Path, **options) -> list[Response]:
+    source = CsvFile.from_path(path)
+    return assess_table(table, read_table(source, table), source.name, **options)
+
+
 def read_pcwg3(path: Path) -> list[Response]:
-    fields = {"date", "value", "unit", "below_detection", "detection_limit"}
-    rows = _read(path, fields | {"patient_id", "start_date"}, {"patient_id", "start_date", "date"})
-    starts = _one_value(path, rows, "start_date")
-    grouped = _group(path, rows, pcwg3.PsaValue, {"below_detection": bool})
-    out = []
-    for pid, values in grouped.items():
-        cells = {"patient_id": pid, "start_date": starts.get(pid), "values": [v for _, v in values]}
-        out.append(pcwg3.evaluate(_model(pcwg3.PsaSeries, cells, path, values[0][0])))
-    return out
+    return _assess("psa", path)
 
 
 def read_recist(path: Path, *, pcwg3_mod=False, confirm=False, bone_scans=None) -> list[Response]:
-    fields = set(recist.LesionObservation.model_fields)
-    required = {"patient_id", "lesion_id", "date", "organ"}
-    rows = _read(path, fields | {"patient_id", "baseline_date"}, required)
-    baselines = _one_value(path, rows, "baseline_date")
-    kinds = {"node": bool, "new": bool, "target": bool}
-    grouped = _group(path, rows, recist.LesionObservation, kinds)
-    scans: dict[str, list] = defaultdict(list)
-    if bone_scans is not None:
-        columns = {"patient_id", "date", "new_lesions"}
-        brows = _read(bone_scans, columns, columns)
-        for pid, items in _group(bone_scans, brows, bone.BoneScan, {}).items():
-            scans[pid] = [s for _, s in items]
-    out = []
-    for pid, items in grouped.items():
-        cells = {
-            "patient_id": pid,
-            "baseline_date": baselines.get(pid),
-            "observations": [o for _, o in items],
-            "bone_scans": scans.get(pid, []),
-        }
-        series = _model(recist.LesionSeries, cells, path, items[0][0])
-        out.append(recist.evaluate(series, pcwg3=pcwg3_mod, confirm=confirm))
-    return out
-
-
-# criterion: (scan model, series model, engine module, boolean columns)
-SCANS = {
-    "percist": (
-        percist.PetScan,
-        percist.PetSeries,
-        percist,
-        {"new_lesions", "unequivocal_progression"},
-    ),
-    "eortc": (
-        eortc.EortcScan,
-        eortc.EortcSeries,
-        eortc,
-        {"extent_increase", "new_lesions", "complete_resolution"},
-    ),
-    "recip": (recip.PsmaScan, recip.PsmaSeries, recip, {"new_lesions"}),
-}
+    source = CsvFile.from_path(path)
+    bone = CsvFile.from_path(bone_scans) if bone_scans is not None else None
+    return assess_lesions(
+        read_table(source, "lesions"),
+        source.name,
+        bone_scans=read_table(bone, "bone_scans") if bone else None,
+        bone_name=bone.name if bone else "",
+        pcwg3=pcwg3_mod,
+        confirm=confirm,
+    )
 
 
 def read_scans(criterion: str, path: Path, **options) -> list[Response]:
     """Assess a scan-based criterion (percist, eortc, recip) from ``path``."""
-    scan_model, series_model, module, flags = SCANS[criterion]
-    rows = _read(path, set(scan_model.model_fields) | {"patient_id"}, {"patient_id", "date"})
-    out = []
-    for pid, items in _group(path, rows, scan_model, dict.fromkeys(flags, bool)).items():
-        cells = {"patient_id": pid, "scans": [s for _, s in items]}
-        out.append(module.evaluate(_model(series_model, cells, path, items[0][0]), **options))
-    return out
+    return _assess(CRITERION_TABLE[criterion], path, **options)
 
 
 @app.command("pcwg3")

@@ -1,4 +1,4 @@
-"""``rltcare outcomes discordance|toxicity|survival|benchmark``: cohort analytics from CSVs.
+"""``rltcare outcomes discordance|toxicity|survival|benchmark|report``: cohort analytics from CSVs.
 
 The file formats are those of docs/outcomes.md and docs/response-criteria.md; a missing
 column or a bad cell is an error naming the file, row and column.
@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import typer
 
 from rltcare.cli.assess import read_pcwg3, read_recist, read_scans
 from rltcare.cli.common import JsonOption, emit
+from rltcare.cohort import analysis
+from rltcare.cohort.report import render
+from rltcare.cohort.source import CsvCohort, demo_source, read_one
+from rltcare.cohort.tables import LINE, CsvFile, read_table, typed
 from rltcare.errors import InputError
-from rltcare.outcomes import benchmarking, competing_risks, ctcae, survival
-from rltcare.response.discordance import agreement, landmark_table
+from rltcare.outcomes import benchmarking
 
 app = typer.Typer(
     help="Cohort outcomes: discordance, toxicity, survival, benchmarking.", no_args_is_help=True
@@ -27,30 +29,10 @@ InFile = typer.Argument(..., exists=True, dir_okay=False, help="CSV file.")
 AtOption = typer.Option([], "--at", help="Report at these days (repeatable).")
 
 
-def _csv(path: Path, required: tuple[str, ...], numeric: tuple[str, ...] = ()) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read CSV: {exc}", file=path) from None
-    frame.columns = [c.strip() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise InputError(f"missing column '{missing[0]}'", file=path, line=1, field=missing[0])
-    frame = frame.replace("", np.nan)
-    for col in (c for c in numeric if c in frame.columns):
-        values = pd.to_numeric(frame[col], errors="coerce")
-        bad = values.isna() & frame[col].notna()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"'{frame[col].iloc[i]}' is not a number",
-                file=path,
-                line=i + 2,
-                field=col,
-                value=frame[col].iloc[i],
-            )
-        frame[col] = values
-    return frame
+def _csv(path: Path, table: str) -> pd.DataFrame:
+    """A typed table from ``path`` (errors name the file, line and column)."""
+    source = CsvFile.from_path(path)
+    return typed(read_table(source, table), table, source.name)
 
 
 def _num(x: float | None) -> str:
@@ -77,20 +59,14 @@ def discordance(
     for name, path in (("percist", percist), ("eortc", eortc), ("recip", recip)):
         if path:
             responses += read_scans(name, path)
-    if len({r.criterion for r in responses}) < 2:
-        raise InputError(
-            "give files for at least two criteria",
-            field="criteria",
-            hint="e.g. --pcwg3 psa.csv --recip psma.csv",
-        )
-    days = round(landmark_weeks * 7)
-    table = landmark_table(responses, landmark_days=days, window_days=round(window_weeks * 7))
-    result = agreement(table, landmark_days=days)
+    result = analysis.discordance(
+        responses, landmark_weeks=landmark_weeks, window_weeks=window_weeks
+    )
     if as_json:
-        data = result.to_dict() | {"patients": table.fillna("—").to_dict(orient="index")}
+        data = result.agreement.to_dict() | {"patients": result.patients}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    emit(result, False, title=f"Agreement at week {landmark_weeks:g} (NE excluded)")
+    emit(result.agreement, False, title=f"Agreement at week {landmark_weeks:g} (NE excluded)")
 
 
 @app.command("toxicity")
@@ -106,30 +82,18 @@ def toxicity(
 ) -> None:
     """Grade lab values (CTCAE) and give the cumulative incidence of the first grade ≥N event,
     death competing. Lab columns: patient_id, date, term, value [, unit, lln, uln, baseline]."""
-    frame = _csv(labs, ctcae.COLUMNS, ("value", "lln", "uln", "baseline"))
-    graded = ctcae.grade_frame(frame, ctcae_version=ctcae_version)
-    fu = _csv(follow_up, ("patient_id", "start_date", "end_date", "died"))
-    fu["died"] = fu["died"].astype(str).str.lower().isin(("true", "yes", "1"))
-    tte = competing_risks.first_grade_event(graded, fu, min_grade=min_grade)
-    cif = competing_risks.aalen_johansen(
-        tte["time_days"], tte["event"], causes={1: f"grade>={min_grade}", 2: "death"}
+    result = analysis.toxicity(
+        _csv(labs, "labs"),
+        _csv(follow_up, "follow_up"),
+        ctcae_version=ctcae_version,
+        min_grade=min_grade,
+        at=at,
     )
-    counts = graded.groupby(["term", "grade"]).size()
-    summary = {
-        "ctcae_version": ctcae_version,
-        "verified": bool(graded["verified"].iloc[0]) if len(graded) else None,
-        "patients": len(tte),
-        "grade_counts": {f"{t} grade {g}": int(n) for (t, g), n in counts.items()},
-        "events": {
-            "toxicity": int((tte["event"] == 1).sum()),
-            "death first": int((tte["event"] == 2).sum()),
-        },
-        "cumulative_incidence": {
-            f"day {d:g}": {k: round(v, 4) for k, v in cif.at(d).items()} for d in at
-        },
-    }
+    summary = result.to_dict()
+    curve = summary.pop("incidence")
+    summary["cumulative_incidence"] = summary.pop("at")
     if as_json:
-        summary["curve"] = cif.to_dict()
+        summary["curve"] = curve
     emit(summary, as_json, title="Toxicity")
 
 
@@ -143,12 +107,17 @@ def survival_(
     as_json: bool = JsonOption,
 ) -> None:
     """Kaplan-Meier per group: median with 95% CI, survival and numbers at risk at --at days."""
-    frame = _csv(data, (time, event, *([group] if group else [])), (time, event))
-    groups = frame.groupby(group, sort=True) if group else [("all", frame)]
+    result = analysis.survival_curves(
+        read_one("survival", CsvFile.from_path(data)),
+        time=time,
+        event=event,
+        group=group,
+        risk_times=at or None,
+        name=str(data),
+    )
     out = {}
-    for name, g in groups:
-        km = survival.kaplan_meier(g[time], g[event].astype(int), label=str(name), risk_times=at)
-        out[str(name)] = (
+    for name, km in result.curves.items():
+        out[name] = (
             km
             if as_json
             else {
@@ -172,8 +141,64 @@ def benchmark(
     as_json: bool = JsonOption,
 ) -> None:
     """Funnel-plot limits (95%, 99.8%) per centre. Columns: centre, n, events [, expected]."""
-    frame = _csv(centres, ("centre", "n", "events"), ("n", "events", "expected"))
+    frame = _csv(centres, "centres").drop(columns=LINE)
     emit(benchmarking.funnel(frame, indicator=indicator, target=target), as_json, title="Funnel")
+
+
+def _file(help: str):
+    return typer.Option(None, exists=True, dir_okay=False, help=help)
+
+
+@app.command("report")
+def report(
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="HTML file to write."),
+    psa: Path | None = _file("PSA CSV (PCWG3): waterfall, swimmer, discordance."),
+    lesions: Path | None = _file("Lesion CSV (RECIST 1.1)."),
+    fdg: Path | None = _file("FDG PET CSV (PERCIST 1.0)."),
+    eortc: Path | None = _file("FDG PET SUV CSV (EORTC 1999)."),
+    psma: Path | None = _file("PSMA PET CSV (RECIP 1.0)."),
+    survival: Path | None = _file("Survival CSV (time, event [, group]): Kaplan-Meier."),
+    labs: Path | None = _file("Lab CSV (CTCAE); needs --follow-up."),
+    follow_up: Path | None = _file("Follow-up CSV: patient_id, start_date, end_date, died."),
+    centres: Path | None = _file("Centres CSV: centre, n, events [, expected]: funnel plot."),
+    group: str | None = typer.Option(None, help="Survival: column to split by."),
+    landmark_weeks: float = typer.Option(12.0, help="Discordance landmark, weeks."),
+    ctcae_version: str = typer.Option("5.0", help="CTCAE version (5.0; 6.0 is unverified)."),
+    indicator: str = typer.Option("PSA50 rate", help="Name of the benchmarked indicator."),
+    title: str = typer.Option("RLT cohort report", help="Report title."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Start from the demo cohort; a file given replaces that table."
+    ),
+) -> None:
+    """A self-contained HTML cohort report (works offline): waterfall, swimmer, Kaplan-Meier
+    with numbers at risk, discordance and kappa, toxicity incidence, funnel plot, methods."""
+    paths = {
+        "psa": psa,
+        "lesions": lesions,
+        "fdg": fdg,
+        "eortc": eortc,
+        "psma": psma,
+        "survival": survival,
+        "labs": labs,
+        "follow_up": follow_up,
+        "centres": centres,
+    }
+    files = CsvCohort.from_paths(paths).files
+    if demo:
+        files = demo_source().files | files
+    if not files:
+        raise InputError(
+            "give at least one input file", field="inputs", hint="e.g. --psa psa.csv, or --demo"
+        )
+    options = analysis.CohortOptions(
+        group_column=group,
+        landmark_weeks=landmark_weeks,
+        ctcae_version=ctcae_version,
+        indicator=indicator,
+    )
+    result = analysis.analyse(CsvCohort(files).load(), options)
+    out.write_text(render(result, title=title), encoding="utf-8")
+    typer.echo(f"report written to {out}")
 
 
 def register(root: typer.Typer) -> None:

@@ -27,7 +27,10 @@ NAV: list[tuple[str, str]] = [
     ("/restrictions", "Restrictions"),
     ("/waste", "Waste"),
     ("/capacity", "Capacity"),
+    ("/assess", "Response"),
+    ("/outcomes", "Outcomes"),
     ("/economics", "Economics"),
+    ("/national", "National"),
     ("/catalog", "Catalog"),
     ("/registry", "Registry"),
 ]

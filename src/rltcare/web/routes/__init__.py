@@ -7,11 +7,26 @@ from rltcare.web.routes import (
     dose_rate,
     economics,
     home,
+    national,
+    outcomes,
     registry,
     release,
+    response,
     waste,
 )
 
 ROUTERS = [home.router]
-for module in (decay, dose_rate, release, waste, capacity, economics, catalog, registry):
+for module in (
+    decay,
+    dose_rate,
+    release,
+    waste,
+    capacity,
+    response,
+    outcomes,
+    economics,
+    national,
+    catalog,
+    registry,
+):
     ROUTERS += [module.api, module.pages]

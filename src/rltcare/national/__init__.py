@@ -1,0 +1,1 @@
+"""National and regional planning: demand, access, location of new centres, capacity gap."""

@@ -1,0 +1,210 @@
+"""A self-contained HTML country report for a national cancer plan, and the regional map.
+
+Returns a string (no file I/O); plotly.js is embedded once so the file opens offline.
+The map plots regions and centres on longitude/latitude axes scaled by cos(latitude):
+Plotly's geographic base maps would be fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import plotly.graph_objects as go
+
+from rltcare.catalog.country import Country
+from rltcare.national.demand import DemandResult
+from rltcare.national.gap import Centre, GapResult
+from rltcare.national.regional import AccessResult
+from rltcare.national.supply import SupplyResult
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}.warn{color:#a40}
+"""
+
+
+def demand_map(
+    country: Country,
+    demand: DemandResult,
+    gap: GapResult | None = None,
+    centres: list[Centre] | None = None,
+) -> go.Figure:
+    """Regions sized by cycles in the last year, coloured by rooms to add (or patients per
+    100,000 without a gap), and the centres."""
+    last = demand.start_year + demand.years - 1
+    cycles = {r.code: 0.0 for r in country.regions}
+    patients = dict(cycles)
+    for row in demand.rows:
+        if row.year == last:
+            cycles[row.region] += row.cycles
+            patients[row.region] += row.patients
+    regions = country.regions
+    if gap:
+        rooms = {g.region: g.add["rooms"] for g in gap.regions}
+        colour, label = [rooms[r.code] for r in regions], "rooms to add"
+    else:
+        colour = [patients[r.code] / r.population * 1e5 for r in regions]
+        label = "patients per 100,000"
+    top = max(cycles.values()) or 1.0
+    figure = go.Figure()
+    figure.add_scatter(
+        x=[r.lon for r in regions],
+        y=[r.lat for r in regions],
+        mode="markers+text",
+        text=[r.code for r in regions],
+        textposition="top center",
+        marker={
+            "size": [12 + 40 * cycles[r.code] / top for r in regions],
+            "color": colour,
+            "colorscale": "OrRd",
+            "showscale": True,
+            "colorbar": {"title": label, "tickformat": ".3~g"},
+            "line": {"width": 1, "color": "#333"},
+        },
+        hovertext=[f"{r.name}: {cycles[r.code]:,.0f} cycles in {last}" for r in regions],
+        name="regions",
+    )
+    if centres:
+        figure.add_scatter(
+            x=[c.lon for c in centres],
+            y=[c.lat for c in centres],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 9, "color": "#1f3b73"},
+            hovertext=[f"{c.name}: {c.rooms} rooms, {c.chairs} chairs" for c in centres],
+            name="centres",
+        )
+    mid = sum(r.lat for r in regions) / len(regions)
+    figure.update_layout(
+        title=f"{country.name}: demand in {last}",
+        xaxis_title="longitude (°)",
+        yaxis_title="latitude (°)",
+        yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
+        height=560,
+    )
+    return figure
+
+
+def _e(x) -> str:
+    return html.escape(str(x))
+
+
+def _cell(value) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+        return f'<td class="n">{text}</td>'
+    return f"<td>{_e(value)}</td>"
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def country_report(
+    country: Country,
+    demand: DemandResult,
+    gap: GapResult | None = None,
+    access: AccessResult | None = None,
+    supply: SupplyResult | None = None,
+    centres: list[Centre] | None = None,
+) -> str:
+    """The whole report as one HTML document."""
+    last = demand.start_year + demand.years - 1
+    years = sorted({r.year for r in demand.rows})
+    by_year = [
+        [
+            str(year),
+            sum(r.patients for r in demand.rows if r.year == year),
+            sum(r.cycles for r in demand.rows if r.year == year),
+            sum(r.activity_gbq for r in demand.rows if r.year == year),
+        ]
+        for year in years
+    ]
+    parts = [
+        f"<h1>RLT planning report: {_e(country.name)}</h1>",
+        f"<p>Regions: {_e(country.region_level)}; population {country.population:,} "
+        f"({country.population_year}). Indications: {_e(', '.join(demand.indications))}. "
+        f"Horizon {demand.start_year}–{last}, {demand.draws} Monte Carlo draws, seed "
+        f"{demand.seed}. Medians; funnel ranges are 95% intervals.</p>",
+        "<h2>Demand</h2>",
+        _table(["year", "patients", "cycles", "GBq"], by_year),
+        "<h3>Eligibility funnel (base year)</h3>",
+        _table(
+            ["indication", "stage", "patients", "2.5%", "97.5%", "source"],
+            [[s.indication, s.stage, s.patients, s.low, s.high, s.source] for s in demand.funnel],
+        ),
+    ]
+    figure = demand_map(country, demand, gap, centres)
+    parts.append(
+        figure.to_html(full_html=False, include_plotlyjs="inline", config={"displaylogo": False})
+    )
+    if gap:
+        parts += [
+            f"<h2>Capacity gap in {gap.year} ({_e(gap.quantile)} demand)</h2>",
+            _table(
+                [
+                    "region",
+                    "cycles",
+                    "GBq",
+                    "rooms",
+                    "chairs",
+                    "scanners",
+                    "nurse FTE",
+                    "physician FTE",
+                    "physicist FTE",
+                ],
+                [
+                    [
+                        f"{g.region} {g.name}",
+                        g.cycles,
+                        g.activity_gbq,
+                        g.add["rooms"],
+                        g.add["chairs"],
+                        g.add["scanners"],
+                        g.add["nurse_fte"],
+                        g.add["physician_fte"],
+                        g.add["physicist_fte"],
+                    ]
+                    for g in gap.regions
+                ],
+            ),
+            "<p>Per-cycle resource use: "
+            + "; ".join(
+                f"{_e(k)}: {u.bed_days:g} bed-days, {u.chair_hours:g} chair h, "
+                f"{u.scanner_slots:g} scans, {u.activity_gbq:g} GBq ({_e(u.source)})"
+                for k, u in gap.resource_use.items()
+            )
+            + "</p>",
+            "<p>Assumptions: " + "; ".join(_e(a) for a in gap.assumptions) + "</p>",
+        ]
+    if access:
+        parts += [
+            f"<h2>Geographic access ({_e(access.method)}, {access.catchment_h:g} h)</h2>",
+            _table(
+                ["region", "places per 100,000", "nearest centre (h)"],
+                [
+                    [f"{r.region} {r.name}", f"{r.access_per_100k:.3g}", f"{r.nearest_h:.2f}"]
+                    for r in access.regions
+                ],
+            ),
+            "<p>"
+            + "; ".join(f"beyond {k} h: {v:.1%}" for k, v in access.share_beyond_h.items())
+            + f". Travel time: {_e(access.travel_time)}.</p>",
+        ]
+    if supply:
+        parts += ["<h2>Isotope supply</h2>", _table(["", ""], supply.summary_rows())]
+    if demand.warnings:
+        parts.append("<h2>Warnings</h2><ul class='warn'>")
+        parts += [f"<li>{_e(w)}</li>" for w in demand.warnings]
+        parts.append("</ul>")
+    parts.append(f"<p>Sources: {_e(country.population_source)}; {_e(country.centroid_source)}.</p>")
+    body = "\n".join(parts)
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>RLT planning report: {_e(country.name)}</title><style>{_STYLE}</style></head>"
+        f"<body>{body}</body></html>"
+    )

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import pytest
+
+from rltcare.catalog import load_catalog
+from rltcare.catalog.country import Fraction
+from rltcare.errors import CatalogError, InputError
+from rltcare.national.demand import Expansion, Scenario, demand
+
+
+def test_packaged_countries_sum_regions():
+    catalog = load_catalog()
+    assert set(catalog.countries) >= {"de", "it", "pl", "es", "uk"}
+    assert 83e6 < catalog.country("de").population < 86e6
+    assert 66e6 < catalog.country("uk").population < 69e6
+
+
+def test_regions_add_up_to_national_and_seed_reproduces():
+    a = demand("it", ["lu-psma-post-taxane"], draws=300, seed=4)
+    b = demand("it", ["lu-psma-post-taxane"], draws=300, seed=4)
+    assert a.rows == b.rows
+    first = [r.patients for r in a.rows if r.year == a.start_year]
+    assert sum(first) == pytest.approx(a.patients_first_year, rel=1e-9)
+
+
+def test_growth_and_expansion_raise_demand():
+    base = demand("es", ["lu-psma-post-taxane"], draws=200)
+    grown = demand(
+        "es", ["lu-psma-post-taxane"], draws=200, scenario=Scenario(growth_per_year=0.03)
+    )
+    assert grown.patients_last_year > base.patients_last_year
+    wider = demand(
+        "es",
+        ["lu-psma-post-taxane"],
+        draws=200,
+        scenario=Scenario(expansions=[Expansion(indication="lu-psma-pre-taxane", from_year=2030)]),
+    )
+    assert wider.patients_first_year == pytest.approx(base.patients_first_year)
+    assert wider.patients_last_year > 1.5 * base.patients_last_year
+
+
+def test_unknown_figure_asks_for_it():
+    with pytest.raises(InputError, match="thyroid_cancer_incidence") as info:
+        demand("es", ["i131-thyroid-ablation"], draws=100)
+    assert "--figure" in info.value.hint
+    given = demand(
+        "es", ["i131-thyroid-ablation"], draws=100, figures={"thyroid_cancer_incidence": 5000}
+    )
+    assert given.patients_first_year > 0
+
+
+def test_override_of_unknown_step_is_rejected():
+    with pytest.raises(InputError, match="no step"):
+        demand(
+            "de",
+            ["lu-psma-post-taxane"],
+            overrides={"lu-psma-post-taxane": {"fitness": Fraction(mean=0.5, source="mine")}},
+        )
+
+
+def _write_country(tmp_path, region_code="DE1", reimbursed="1.2"):
+    path = tmp_path / "xx.toml"
+    path.write_text(
+        f'''id = "de"
+name = "Germany (mine)"
+region_level = "NUTS-1"
+code_prefix = "DE"
+jurisdiction = "de"
+population_year = 2023
+population_source = "my office"
+centroid_source = "my office"
+bbox = [5.8, 47.2, 15.1, 55.1]
+source = "my office"
+regions = [{{ code = "{region_code}", name = "A", population = 1000, lat = 50.0, lon = 9.0 }}]
+
+[reimbursed.lu-psma-post-taxane]
+mean = {reimbursed}
+source = "mine"
+
+[meta]
+kind = "country"
+''',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_fraction_above_one_names_file_and_field(tmp_path):
+    path = _write_country(tmp_path)
+    with pytest.raises(CatalogError) as info:
+        load_catalog([path])
+    assert info.value.file == str(path)
+    assert info.value.field == "reimbursed.lu-psma-post-taxane.mean"
+
+
+def test_bad_region_code_names_file(tmp_path):
+    path = _write_country(tmp_path, region_code="FR1", reimbursed="1.0")
+    with pytest.raises(CatalogError, match="code_prefix") as info:
+        load_catalog([path])
+    assert info.value.file == str(path)
+
+
+def test_user_country_file_replaces_packaged(tmp_path):
+    catalog = load_catalog([_write_country(tmp_path, reimbursed="1.0")])
+    assert catalog.country("de").population == 1000
+
+
+@pytest.mark.parametrize(
+    ("country", "low", "high"),
+    [
+        ("de", 82e6, 86e6),
+        ("it", 58e6, 60e6),
+        ("pl", 36.5e6, 38.5e6),
+        ("es", 47e6, 49e6),
+        ("uk", 66e6, 69e6),
+    ],
+)
+def test_packaged_regions_are_plausible(country, low, high):
+    """National totals within published ranges; every centroid inside the country's box;
+    every epidemiological figure has a year or says it is unknown."""
+    record = load_catalog().country(country)
+    assert low < record.population < high
+    lon_min, lat_min, lon_max, lat_max = record.bbox
+    for region in record.regions:
+        assert lon_min <= region.lon <= lon_max and lat_min <= region.lat <= lat_max
+    for figure in record.epidemiology.values():
+        assert figure.status == "unknown" or figure.year is not None

@@ -1,0 +1,111 @@
+"""POST /api/v1/national/{demand,gap,access,supply} and the /national page."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+CENTRE = {
+    "id": "muc",
+    "name": "München",
+    "lat": 48.14,
+    "lon": 11.58,
+    "region": "DE2",
+    "rooms": 8,
+    "chairs": 2,
+    "scanners": 2,
+    "fte": {"nurse": 8},
+}
+
+
+def test_demand_endpoint(client):
+    response = client.post(
+        "/api/v1/national/demand",
+        json={"country": "uk", "indications": ["lu-dotatate-gep-net"], "years": 3, "draws": 100},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["country"] == "uk" and len(response.json()["rows"]) == 12 * 3
+
+
+def test_unknown_figure_is_422_problem(client):
+    response = client.post(
+        "/api/v1/national/demand", json={"country": "es", "indications": ["i131-thyroid-ablation"]}
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "epidemiology.thyroid_cancer_incidence"
+
+
+def test_gap_and_access_endpoints(client):
+    gap = client.post(
+        "/api/v1/national/gap",
+        json={
+            "country": "de",
+            "indications": ["lu-psma-post-taxane"],
+            "draws": 100,
+            "centres": [CENTRE],
+        },
+    )
+    assert gap.status_code == 200, gap.text
+    assert next(g for g in gap.json()["regions"] if g["region"] == "DE2")["add"]["rooms"] > 0
+    access = client.post(
+        "/api/v1/national/access",
+        json={"country": "de", "centres": [CENTRE], "catchment": "3 h", "new_sites": 1},
+    )
+    assert access.status_code == 200, access.text
+    assert len(access.json()["new_sites"]) == 1
+
+
+def test_centre_outside_country_is_422(client):
+    response = client.post(
+        "/api/v1/national/access",
+        json={"country": "de", "centres": [{**CENTRE, "lat": 40.4, "lon": -3.7}]},
+    )
+    assert response.status_code == 422 and "outside every region" in response.json()["detail"]
+
+
+def test_supply_endpoint(client):
+    network = tomllib.loads(
+        (ROOT / "examples" / "national" / "supply_lu177_eu.toml").read_text(encoding="utf-8")
+    )
+    response = client.post(
+        "/api/v1/national/supply",
+        json={
+            "network": json.loads(json.dumps(network, default=str)),
+            "demand_gbq_per_week": 3000,
+            "years": 2,
+            "replications": 10,
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["outage_processes"]["hfr"]["rate_per_year"] > 0
+
+
+def test_openapi_lists_national(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert paths["/api/v1/national/demand"]["post"]["operationId"] == "national_demand"
+
+
+def test_page_with_centres(client):
+    assert client.get("/national").status_code == 200
+    centres = (ROOT / "examples" / "national" / "de_centres.csv").read_text(encoding="utf-8")
+    body = "\n".join(line for line in centres.splitlines() if not line.startswith("#"))
+    page = client.post(
+        "/national",
+        data={"country": "de", "years": "5", "centres": body, "pre_taxane_from": "2028"},
+    )
+    assert page.status_code == 200, page.text
+    assert "Capacity gap in 2030" in page.text and "plotly" in page.text.lower()
+
+
+def test_page_shows_error_beside_field(client):
+    page = client.post("/national", data={"country": "de", "years": "50"})
+    assert page.status_code == 422 and "years" in page.text
+
+
+def test_page_shows_centre_error_beside_textarea(client):
+    body = "id,name,lat,lon,region,rooms,chairs,scanners\na,A,48.1,11.6,XX9,1,1,1"
+    page = client.post("/national", data={"country": "de", "centres": body})
+    assert page.status_code == 422
+    assert 'id="e-centres"' in page.text and "XX9" in page.text

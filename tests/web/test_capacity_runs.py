@@ -84,6 +84,7 @@ def test_compare_pairs_runs_that_share_seed_and_replications(runs) -> None:
     page = client.get(f"/capacity/compare?ids={base}&ids={more}")
     assert page.status_code == 200
     assert "Paired differences" in page.text and "− baseline" in page.text
+    assert f'href="/capacity/compare?ids={more},{base}">make it the baseline' in page.text
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ api = APIRouter(prefix="/runs")
 pages = APIRouter(include_in_schema=False)
 
 #: The indicators shown in the list of runs.
-MAIN_KPIS = ("patients_treated_per_year", "wait_first_cycle_mean_d", "bed_days_per_year")
+MAIN_KPIS = ("patients_treated_per_year", "cycles_per_year", "wait_first_cycle_mean_d")
 
 
 class NotMigratedError(InputError):

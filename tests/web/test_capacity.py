@@ -65,10 +65,13 @@ def test_background_job_and_report(client) -> None:
         time.sleep(0.05)
     assert status["state"] == "done"
     assert status["done"] == 2
-    page = client.get(f"/capacity/runs/{job['id']}")
+    assert status["run_id"] is None
+    assert "rltcare registry migrate" in status["store_error"]  # this app's database is empty
+    page = client.get(f"/capacity/jobs/{job['id']}")
     assert page.status_code == 200
     assert "<progress" in page.text
-    report = client.get(f"/capacity/runs/{job['id']}/report")
+    assert "rltcare registry migrate" in page.text
+    report = client.get(f"/capacity/jobs/{job['id']}/report")
     assert "Reporting (STRESS-DES)" in report.text
     assert client.get("/api/v1/capacity/jobs/nope").status_code == 404
 
@@ -89,4 +92,4 @@ def test_planner_page_and_form(client) -> None:
         "/capacity", data={"scenario_toml": SCENARIO, "replications": "2"}, follow_redirects=False
     )
     assert ok.status_code == 303
-    assert ok.headers["location"].startswith("/capacity/runs/")
+    assert ok.headers["location"].startswith("/capacity/jobs/")

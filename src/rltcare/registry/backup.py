@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 
 from rltcare.errors import InputError
-from rltcare.registry import accounts, audit  # noqa: F401  (every table in the metadata)
+from rltcare.registry import accounts, audit, runs  # noqa: F401  (every table in the metadata)
 from rltcare.registry.migrate import current
 from rltcare.registry.models import Base
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from rltcare.registry import accounts, audit, models  # noqa: F401  (registers every table)
+from rltcare.registry import accounts, audit, models, runs  # noqa: F401  (registers every table)
 
 
 def run() -> None:

@@ -1,8 +1,10 @@
 """Capacity planner: ``POST /api/v1/capacity/simulate``, background jobs, and the planner pages.
 
 A run is a background job in this process (one at a time, in a thread) with its
-progress polled by the page; finished runs are kept in memory until the server
-stops (not yet in the database).
+progress polled by the page (``/capacity/jobs/{id}``). A finished job is stored in
+the database (:mod:`rltcare.registry.runs`) with its report, and listed and
+compared by :mod:`rltcare.web.routes.capacity_runs`; the job itself stays in
+memory until the server stops.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
+import plotly.offline
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from rltcare.capacity import experiment
 from rltcare.capacity.loader import loads_scenario
@@ -24,7 +29,10 @@ from rltcare.capacity.model import ServiceModel, build_model
 from rltcare.capacity.report import render_report
 from rltcare.capacity.results import SimulationResult, simulation_result
 from rltcare.errors import InputError
+from rltcare.registry.db import make_sessionmaker
+from rltcare.registry.runs import save_run
 from rltcare.web.deps import CatalogDep
+from rltcare.web.routes import capacity_runs
 from rltcare.web.templating import render, validate_form
 
 api = APIRouter(prefix="/api/v1/capacity", tags=["capacity"])
@@ -38,6 +46,9 @@ class SimulateRequest(BaseModel):
     """A scenario file's text and the experiment to run on it."""
 
     scenario_toml: str = Field(min_length=1, description="The scenario, as a TOML document.")
+    title: str = Field(
+        "", max_length=200, description="The stored run's title (default: the scenario's)."
+    )
     replications: int = Field(10, ge=1, le=200)
     seed: int = Field(1, ge=0)
     referral_scale: float = Field(1.0, gt=0, le=10, description="Multiplies every referral rate.")
@@ -53,6 +64,8 @@ class Job(BaseModel):
     total: int
     error: str | None = None
     result: SimulationResult | None = None
+    run_id: int | None = Field(None, description="The stored run, once the job is done.")
+    store_error: str | None = Field(None, description="Why a finished job was not stored.")
 
 
 _JOBS: dict[str, Job] = {}
@@ -86,7 +99,59 @@ def simulate(body: SimulateRequest, catalog: CatalogDep) -> SimulationResult:
     return simulation_result(model, body.seed, reps, started)
 
 
-def _start(body: SimulateRequest, catalog) -> str:
+def _slim(report_html: str) -> str:
+    """The report with its inline plotly.js (4 MB, the same in every run) loaded from the app."""
+    start = report_html.find(plotly.offline.get_plotlyjs())
+    if start < 0:
+        return report_html
+    open_tag = report_html.rfind("<script", 0, start)
+    close = report_html.index("</script>", start) + len("</script>")
+    return f'{report_html[:open_tag]}<script src="/vendor/plotly.min.js"></script>{report_html[close:]}'
+
+
+def _store(engine: Engine, body: SimulateRequest, model, catalog, **outcome) -> dict:
+    """Keep a finished or failed job in the database; returns its ``run_id`` or ``store_error``.
+
+    ``outcome``: ``result`` and ``reps`` of a finished job, or ``error`` of a failed one.
+    """
+    result, reps = outcome.get("result"), outcome.get("reps", [])
+    try:
+        if not capacity_runs.tables_ready(engine):
+            return {"store_error": "not stored: run `rltcare registry migrate` to keep runs"}
+        with make_sessionmaker(engine)() as session:
+            run = save_run(
+                session=session,
+                title=body.title or _default_title(body, model),
+                scenario_title=model.scenario.meta.title,
+                scenario_toml=body.scenario_toml,
+                parameters={"referral_scale": body.referral_scale, "extra_units": body.extra_units},
+                seed=body.seed,
+                replications=body.replications,
+                status="done" if result else "failed",
+                error=outcome.get("error"),
+                kpis=result.to_dict() if result else None,
+                replication_kpis=[{"replication": r.replication, "kpis": r.kpis} for r in reps],
+                report_html=_slim(render_report(model, result, source_text=body.scenario_toml))
+                if result
+                else None,
+                catalog_version=catalog.version,
+            )
+            return {"run_id": run.id}
+    except (SQLAlchemyError, InputError) as exc:
+        return {"store_error": f"not stored: {exc}"}
+
+
+def _default_title(body: SimulateRequest, model) -> str:
+    changes = []
+    if body.referral_scale != 1:
+        changes.append(f"referrals ×{body.referral_scale:g}")
+    if body.extra_units:
+        changes.append(f"{body.extra_units:+d} rooms/chairs")
+    title = model.scenario.meta.title
+    return f"{title} ({', '.join(changes)})" if changes else title
+
+
+def _start(body: SimulateRequest, catalog, engine: Engine) -> str:
     model = _model(body, catalog)  # bad input fails here, before a job exists
     job_id = uuid.uuid4().hex[:12]
     with _LOCK:
@@ -105,8 +170,10 @@ def _start(body: SimulateRequest, catalog) -> str:
             )
             result = simulation_result(model, body.seed, reps, started)
             update = {"state": "done", "result": result}
+            update |= _store(engine, body, model, catalog, result=result, reps=reps)
         except Exception as exc:  # the page shows what went wrong
             update = {"state": "failed", "error": str(exc)}
+            update |= _store(engine, body, model, catalog, error=str(exc))
         with _LOCK:
             _JOBS[job_id] = _JOBS[job_id].model_copy(update=update)
 
@@ -115,9 +182,9 @@ def _start(body: SimulateRequest, catalog) -> str:
 
 
 @api.post("/jobs", operation_id="capacity_job_start", response_model=Job, status_code=202)
-def start_job(body: SimulateRequest, catalog: CatalogDep) -> Job:
-    """Start the replications in the background; poll ``GET /jobs/{id}``."""
-    return _JOBS[_start(body, catalog)]
+def start_job(request: Request, body: SimulateRequest, catalog: CatalogDep) -> Job:
+    """Start the replications in the background; poll ``GET /jobs/{id}``; then it is stored."""
+    return _JOBS[_start(body, catalog, request.app.state.engine)]
 
 
 @api.get("/jobs/{job_id}", operation_id="capacity_job_status", response_model=Job)
@@ -159,22 +226,27 @@ async def planner_run(request: Request, catalog: CatalogDep):
     body, errors = validate_form(SimulateRequest, form)
     if body is not None:
         try:
-            return RedirectResponse(f"/capacity/runs/{_start(body, catalog)}", status_code=303)
+            job_id = _start(body, catalog, request.app.state.engine)
+            return RedirectResponse(f"/capacity/jobs/{job_id}", status_code=303)
         except InputError as exc:
             errors = {"scenario_toml": exc.one_line()}
     context = {"examples": _examples(), "chosen": None, "form": form, "errors": errors}
     return render(request, "capacity.html", context, status_code=422)
 
 
-@pages.get("/capacity/runs/{job_id}")
-def run_page(request: Request, job_id: str):
+@pages.get("/capacity/jobs/{job_id}")
+def job_page(request: Request, job_id: str):
     return render(request, "capacity_run.html", {"job": job_status(job_id)})
 
 
-@pages.get("/capacity/runs/{job_id}/report", response_class=HTMLResponse)
+@pages.get("/capacity/jobs/{job_id}/report", response_class=HTMLResponse)
 def report_page(job_id: str):
     job = job_status(job_id)
     if job.result is None:
         raise HTTPException(409, "the run has not finished")
     model, text = _MODELS[job_id]
     return HTMLResponse(render_report(model, job.result, source_text=text))
+
+
+api.include_router(capacity_runs.api)
+pages.include_router(capacity_runs.pages)

@@ -227,3 +227,28 @@ def test_cli_report_needs_an_initialised_registry(tmp_path, monkeypatch, capsys)
     monkeypatch.setenv("RLTCARE_DATA_DIR", str(tmp_path / "empty"))
     code, _, stderr = run(capsys, "outcomes", "report", "--registry", "--out", tmp_path / "r.html")
     assert code == 2 and "not initialised" in stderr
+
+
+def test_a_centre_with_only_psa_values(small):
+    """Centre B's patient has one PSA value and nothing else: only the PSA table, the rest
+    absent with reasons, and PCWG3 says why the patient is not evaluable."""
+    session, world = small
+    source = RegistryCohort(session, world.callers["editor_b"])
+    cohort = source.load()
+    assert set(cohort.tables) == {"psa"}
+    assert {"survival", "labs", "lesions", "centres"} <= set(source.absent())
+    result = analyse(cohort)
+    assert result.best["PCWG3"]["NE"] == 1 and "PB-001" in result.not_evaluable["PCWG3"]
+
+
+def test_follow_up_ending_before_the_first_cycle_is_named(small):
+    session, world = small
+    add(
+        session,
+        "vital_status",
+        world.patient_b.id,
+        status="alive",
+        last_contact_on="2023-12-01",
+    )
+    with pytest.raises(InputError, match=r"PB-001: .*\(2023-12-01\) is before the first cycle"):
+        RegistryCohort(session, SYSTEM).load()

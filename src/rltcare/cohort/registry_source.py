@@ -225,6 +225,15 @@ def _survival(
     died = vital["status"].eq("dead")
     end = _dates(vital["died_on"]).where(died).fillna(_dates(vital["last_contact_on"]))
     start = vital["pseudonym"].map(day0)
+    early = end < start
+    if early.any():
+        i = int(early.to_numpy().argmax())
+        raise InputError(
+            f"patient {vital['pseudonym'].iloc[i]}: death or last contact "
+            f"({end.iloc[i]:%Y-%m-%d}) is before the first cycle ({start.iloc[i]:%Y-%m-%d})",
+            file="registry: vital_status",
+            field="last_contact_on",
+        )
     courses = frames["treatment_course"].sort_values("number").drop_duplicates("pseudonym")
     drug = courses.set_index("pseudonym")["radiopharmaceutical"]
     survival = pd.DataFrame(

@@ -13,7 +13,7 @@ the **first cycle** (earliest ``treatment_cycle.administered_at``; else the firs
   new-lesion row ``<label>:new`` (the registry flags "new lesions at this scan" on a lesion).
 - ``fdg`` (PERCIST 1.0): FDG-PET rows per scan; ``sul_peak`` of the hottest lesion, new
   lesions if any row says so. The registry holds no liver reference, TLG or uptake time, so
-  PERCIST's quality gates report them missing.
+  PERCIST is not evaluable (its quality gate names the missing reference).
 - ``psma`` (RECIP 1.0): PSMA-PET rows per scan; total volume = sum of ``psma_tv_ml``.
 - ``bone_scans`` (PCWG3 2+2): bone-scan rows per scan; ``new_lesions`` = rows flagged new.
 - ``survival``: overall survival from day 0 to death (event 1) or last contact (0), with

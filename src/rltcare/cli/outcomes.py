@@ -16,7 +16,7 @@ from rltcare.cli.assess import read_pcwg3, read_recist, read_scans
 from rltcare.cli.common import JsonOption, emit
 from rltcare.cohort import analysis
 from rltcare.cohort.report import render
-from rltcare.cohort.source import CsvCohort, demo_source, read_one
+from rltcare.cohort.source import Cohort, CsvCohort, demo_source, read_one
 from rltcare.cohort.tables import LINE, CsvFile, read_table, typed
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking
@@ -169,6 +169,15 @@ def report(
     demo: bool = typer.Option(
         False, "--demo", help="Start from the demo cohort; a file given replaces that table."
     ),
+    registry: bool = typer.Option(
+        False,
+        "--registry",
+        help="Start from the registry's cohort (RLTCARE_DATA_DIR / RLTCARE_DATABASE_URL); "
+        "a file given replaces that table.",
+    ),
+    as_user: str | None = typer.Option(
+        None, "--as", help="Registry: read as this account (its centres; analysts pseudonymised)."
+    ),
 ) -> None:
     """A self-contained HTML cohort report (works offline): waterfall, swimmer, Kaplan-Meier
     with numbers at risk, discordance and kappa, toxicity incidence, funnel plot, methods."""
@@ -184,11 +193,17 @@ def report(
         "centres": centres,
     }
     files = CsvCohort.from_paths(paths).files
+    if demo and registry:
+        raise InputError("choose --demo or --registry, not both", field="registry")
+    if as_user and not registry:
+        raise InputError("--as needs --registry", field="as")
     if demo:
         files = demo_source().files | files
-    if not files:
+    if not files and not registry:
         raise InputError(
-            "give at least one input file", field="inputs", hint="e.g. --psa psa.csv, or --demo"
+            "give at least one input file",
+            field="inputs",
+            hint="e.g. --psa psa.csv, --demo or --registry",
         )
     options = analysis.CohortOptions(
         group_column=group,
@@ -196,9 +211,28 @@ def report(
         ctcae_version=ctcae_version,
         indicator=indicator,
     )
-    result = analysis.analyse(CsvCohort(files).load(), options)
+    cohort = CsvCohort(files).load()
+    if registry:
+        cohort = _registry_cohort(as_user).merged(cohort)
+    result = analysis.analyse(cohort, options)
     out.write_text(render(result, title=title), encoding="utf-8")
     typer.echo(f"report written to {out}")
+
+
+def _registry_cohort(username: str | None) -> Cohort:
+    """The registry's cohort as ``username`` sees it (default: every centre, as the registry's
+    own export does); prints the tables the registry cannot supply."""
+    from rltcare.cli.registry import _migrated, _session
+    from rltcare.cohort.registry_source import RegistryCohort, caller_named
+    from rltcare.registry.access import SYSTEM
+
+    with _session(_migrated()) as session:
+        caller = caller_named(session, username) if username else SYSTEM
+        source = RegistryCohort(session, caller)
+        cohort = source.load()
+    for table, reason in source.absent().items():
+        typer.echo(f"registry: no {table} table ({reason})", err=True)
+    return cohort
 
 
 def register(root: typer.Typer) -> None:

@@ -2,9 +2,9 @@
 
 The tables have the columns of :data:`rltcare.cohort.tables.TABLES` (strings, plus the
 source line of each row), so every analysis and every error message works the same whatever
-the source. :class:`CsvCohort` reads CSV files or uploads; a registry source (issue 4) will
-map the registry's export frames to the same columns and set ``names`` to e.g.
-``"registry: psa"``, with the row number as the line.
+the source. :class:`CsvCohort` reads CSV files or uploads;
+:class:`~rltcare.cohort.registry_source.RegistryCohort` maps the registry's export frames to
+the same columns, with ``names`` such as ``"registry: psa"`` and the row number as the line.
 """
 
 from __future__ import annotations
@@ -51,9 +51,13 @@ class Cohort:
     def name(self, table: str) -> str:
         return self.names.get(table, table)
 
+    def merged(self, other: Cohort) -> Cohort:
+        """This cohort with ``other``'s tables replacing its own (an upload replaces a table)."""
+        return Cohort(self.tables | other.tables, self.names | other.names)
+
 
 class CohortSource(Protocol):
-    """Anything that can produce a :class:`Cohort`: CSV files now, the registry later."""
+    """Anything that can produce a :class:`Cohort`: CSV files, the registry."""
 
     def load(self) -> Cohort: ...
 

@@ -1,5 +1,6 @@
 """Cohort outcomes: ``POST /api/v1/outcomes/{discordance,survival,toxicity,benchmark}`` and
-the ``/outcomes`` page (upload the cohort's CSVs, or use the demo cohort, and see the plots).
+the ``/outcomes`` page (upload the cohort's CSVs, use the demo cohort or, signed in to the
+registry, the registry's cohort of your centres; and see the plots).
 
 The JSON bodies carry the same fields as the CSV tables; both go through
 :mod:`rltcare.cohort.analysis`, as the CLI and the HTML report do.
@@ -8,12 +9,14 @@ The JSON bodies carry the same fields as the CSV tables; both go through
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import UploadFile
 
 from rltcare.cohort import analysis, report
@@ -25,18 +28,21 @@ from rltcare.cohort.analysis import (
     ToxicityResult,
 )
 from rltcare.cohort.panels import panels
+from rltcare.cohort.registry_source import RegistryCohort
 from rltcare.cohort.source import DEMO_FILES, Cohort, demo_source, read_one
 from rltcare.cohort.tables import MAX_BYTES, TABLES, CsvFile
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking
 from rltcare.outcomes.benchmarking import Funnel
 from rltcare.outcomes.ctcae import OPTIONAL
+from rltcare.registry.errors import AuthenticationError
 from rltcare.response import CRITERIA
 from rltcare.response.eortc import EortcSeries
 from rltcare.response.pcwg3 import PsaSeries
 from rltcare.response.percist import PetSeries
 from rltcare.response.recip import PsmaSeries
 from rltcare.response.recist import LesionSeries
+from rltcare.web.registry_deps import COOKIE, get_caller, get_session
 from rltcare.web.templating import figure_html, render, validate_form
 
 api = APIRouter(prefix="/api/v1/outcomes", tags=["outcomes"])
@@ -195,6 +201,35 @@ def _load(files: dict[str, CsvFile], errors: dict[str, str]) -> Cohort:
     return Cohort(tables, names)
 
 
+def _registry_user(request: Request) -> str | None:
+    """The signed-in registry account's name, or None (no cookie: the database is not asked)."""
+    if COOKIE not in request.cookies:
+        return None
+    try:
+        with contextmanager(get_session)(request) as session:
+            return get_caller(request, session).username
+    except (AuthenticationError, SQLAlchemyError):  # expired session, registry not set up
+        return None
+
+
+def _registry_cohort(request: Request) -> Cohort:
+    """The registry's cohort as the signed-in user may read it (their centres; analysts
+    pseudonymised); the tables it cannot supply are kept for the page."""
+    with contextmanager(get_session)(request) as session:
+        try:
+            caller = get_caller(request, session)
+        except AuthenticationError:
+            raise InputError(
+                "sign in to the registry to analyse its cohort",
+                field="registry",
+                hint="/registry/login",
+            ) from None
+        source = RegistryCohort(session, caller)
+        cohort = source.load()
+    request.state.registry_absent = source.absent()
+    return cohort
+
+
 def _field_of(exc: InputError, files: dict[str, CsvFile]) -> str:
     """The form field to show an analysis error beside: its file's input, or its option."""
     by_name = {f.name: t for t, f in files.items()}
@@ -205,8 +240,10 @@ def _field_of(exc: InputError, files: dict[str, CsvFile]) -> str:
 
 
 async def _submission(request: Request) -> tuple[dict, CohortAnalysis | None, dict[str, str]]:
-    """(form, analysis or None, errors by field) for ``GET ?demo=1`` or a posted form."""
+    """(form, analysis or None, errors by field) for ``GET ?demo=1``, ``GET ?registry=1`` or a
+    posted form (an uploaded file replaces that table of the demo or registry cohort)."""
     demo = request.query_params.get("demo") == "1"
+    registry = request.query_params.get("registry") == "1"
     form: dict[str, Any] = {}
     files: dict[str, CsvFile] = {}
     errors: dict[str, str] = {}
@@ -214,18 +251,21 @@ async def _submission(request: Request) -> tuple[dict, CohortAnalysis | None, di
         raw = await request.form(max_files=len(UPLOADS))
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
         demo = form.pop("demo", "") == "1"
+        registry = form.pop("registry", "") == "1"
         files, errors = await _uploads(raw)
-    elif demo:
+    elif demo or registry:
         form = {"group_column": "centre"}
     options, option_errors = validate_form(CohortOptions, form)
     errors.update(option_errors)
-    if not (demo or request.method == "POST"):
+    if not (demo or registry or request.method == "POST"):
         return form, None, errors
     try:
         if demo:
             files = demo_source().files | files  # an upload replaces that demo table
         cohort = _load(files, errors)
-        if not errors and not files:
+        if registry:
+            cohort = _registry_cohort(request).merged(cohort)
+        if not errors and not cohort.tables:
             errors["form"] = "choose at least one file, or use the demo cohort"
         if not errors:
             return form, analysis.analyse(cohort, options), errors
@@ -242,6 +282,8 @@ def _page(request: Request, form: dict, result: CohortAnalysis | None, errors: d
         "demo_files": DEMO_FILES,
         "limit_mb": MAX_BYTES / 1e6,
         "result": result,
+        "registry_user": _registry_user(request),
+        "registry_absent": getattr(request.state, "registry_absent", {}),
     }
     if result is not None:
         context["panels"] = [

@@ -19,10 +19,27 @@ def sign_in(client, username: str) -> None:
 def test_signed_out_page_links_to_sign_in(registry_app):
     page = registry_app.get("/outcomes")
     assert page.status_code == 200
-    assert 'href="/registry/login"' in page.text
+    assert 'href="/registry/login?next=/outcomes"' in page.text
     assert 'name="registry"' not in page.text
     refused = registry_app.get("/outcomes?registry=1")
     assert refused.status_code == 422 and "sign in to the registry" in refused.text
+
+
+def test_sign_in_returns_to_a_local_page_only(registry_app):
+    """After signing in the user comes back to the page that sent them, never to another host."""
+    for target, landing in [
+        ("/outcomes", "/outcomes"),
+        ("//evil.example/x", "/registry"),
+        ("https://evil.example/", "/registry"),
+    ]:
+        registry_app.cookies.clear()
+        response = registry_app.post(
+            "/registry/login",
+            data={"username": "viewer_a", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == landing
 
 
 def test_centre_viewer_analyses_only_their_centre(registry_app):

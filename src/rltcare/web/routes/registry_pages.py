@@ -54,7 +54,7 @@ def login_page(request: Request, next: str = "/registry"):
 async def login(request: Request):
     form = await request.form()
     target = str(form.get("next") or "/registry")
-    if not target.startswith("/registry"):
+    if not _local_path(target):
         target = "/registry"
     for session in _session(request):
         try:
@@ -96,6 +96,11 @@ async def logout(request: Request):
     response = RedirectResponse("/registry/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+def _local_path(target: str) -> bool:
+    """A path on this site (``/outcomes?registry=1``), never another host (``//evil``, ``https:``)."""
+    return target.startswith("/") and not target.startswith(("//", "/\\"))
 
 
 @pages.get("/registry")

@@ -62,3 +62,14 @@ def test_catalog_lists_and_shows_contact_scenarios(capsys):
     assert "sleeping-apart" in keys
     code, out, _ = run(capsys, "catalog", "show", "sleeping-apart", "--json")
     assert json.loads(out)["kind"] == "contact scenario"
+
+
+def test_a_key_shared_by_two_kinds_says_so_and_kind_picks_one(capsys):
+    code, out, _ = run(capsys, "catalog", "show", "de", "--json")
+    record = json.loads(out)
+    assert (code, record["kind"], record["also"]) == (0, "jurisdiction", ["countries"])
+    code, out, _ = run(capsys, "catalog", "show", "de", "--kind", "countries", "--json")
+    assert json.loads(out)["kind"] == "country"
+    code, _, err = run(capsys, "catalog", "show", "de", "--kind", "bogus")
+    assert code == 2
+    assert "unknown catalog kind 'bogus'" in err

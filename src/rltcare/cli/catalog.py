@@ -36,11 +36,12 @@ def list_(
 @app.command()
 def show(
     key: str = typer.Argument(..., help="A nuclide, product id, jurisdiction id or table name."),
+    kind: str = typer.Option("all", "--kind", help=f"Look only in: {', '.join(KINDS)}."),
     catalog: list[Path] = CatalogOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Show one record with every field and its source."""
-    emit(describe(catalog_from(catalog), key), as_json)
+    emit(describe(catalog_from(catalog), key, kind), as_json)
 
 
 @app.command()

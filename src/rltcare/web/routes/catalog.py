@@ -15,9 +15,11 @@ pages = APIRouter(include_in_schema=False)
 
 
 @api.get("/record/{key}", operation_id="catalog_record")
-def record(key: str, catalog: CatalogDep) -> dict[str, Any]:
-    """Every field of one record (nuclide, product id, jurisdiction id or table name)."""
-    return describe(catalog, key)
+def record(key: str, catalog: CatalogDep, kind: str = "all") -> dict[str, Any]:
+    """Every field of one record (nuclide, product id, jurisdiction id, country, table, ...).
+
+    ``kind`` (e.g. ``countries``) picks one kind where a key repeats across kinds."""
+    return describe(catalog, key, kind)
 
 
 @api.get("/{kind}", operation_id="catalog_list")
@@ -32,5 +34,5 @@ def catalog_page(request: Request, catalog: CatalogDep):
 
 
 @pages.get("/catalog/{key}")
-def record_page(request: Request, key: str, catalog: CatalogDep):
-    return render(request, "catalog_record.html", {"record": describe(catalog, key)})
+def record_page(request: Request, key: str, catalog: CatalogDep, kind: str = "all"):
+    return render(request, "catalog_record.html", {"record": describe(catalog, key, kind)})

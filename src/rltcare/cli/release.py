@@ -23,63 +23,43 @@ CyclesOption = typer.Option(
 ElapsedOption = typer.Option("0 h", "--elapsed", help="Time since administration, e.g. '24 h'.")
 
 
-def _inputs(catalog, jurisdiction: str, product: str, activity: str, elapsed: str):
-    loaded = catalog_from(catalog)
-    return (
-        loaded,
-        loaded.jurisdiction(jurisdiction),
-        loaded.radiopharmaceutical(product),
-        parse_activity(activity),
-        parse_duration(elapsed, field="elapsed", allow_zero=True),
-    )
+def _command(evaluate, title: str, doc: str):
+    """A command that parses the shared options and runs ``evaluate`` (release or restrictions)."""
+
+    def command(
+        jurisdiction: str = JurisdictionOption,
+        product: str = ProductOption,
+        activity: str = ActivityOption,
+        cycles_per_year: int = CyclesOption,
+        elapsed: str = ElapsedOption,
+        catalog: list[Path] = CatalogOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        loaded = catalog_from(catalog)
+        result = evaluate(
+            loaded.jurisdiction(jurisdiction),
+            loaded.radiopharmaceutical(product),
+            parse_activity(activity),
+            elapsed_h=parse_duration(elapsed, field="elapsed", allow_zero=True),
+            cycles_per_year=cycles_per_year,
+            catalog=loaded,
+        )
+        emit(result, as_json, title=title)
+
+    command.__doc__ = doc
+    return command
 
 
-def release(
-    jurisdiction: str = JurisdictionOption,
-    product: str = ProductOption,
-    activity: str = ActivityOption,
-    cycles_per_year: int = CyclesOption,
-    elapsed: str = ElapsedOption,
-    catalog: list[Path] = CatalogOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """May the patient leave hospital now; if not, when; under which criterion."""
-    loaded, rule, drug, activity_mbq, elapsed_h = _inputs(
-        catalog, jurisdiction, product, activity, elapsed
-    )
-    result = engine.evaluate(
-        rule,
-        drug,
-        activity_mbq,
-        elapsed_h=elapsed_h,
-        cycles_per_year=cycles_per_year,
-        catalog=loaded,
-    )
-    emit(result, as_json, title="Discharge")
-
-
-def restrictions(
-    jurisdiction: str = JurisdictionOption,
-    product: str = ProductOption,
-    activity: str = ActivityOption,
-    cycles_per_year: int = CyclesOption,
-    elapsed: str = ElapsedOption,
-    catalog: list[Path] = CatalogOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """How long carers, partner, children, pregnant persons and co-workers keep their distance."""
-    loaded, rule, drug, activity_mbq, elapsed_h = _inputs(
-        catalog, jurisdiction, product, activity, elapsed
-    )
-    result = engine.evaluate_restrictions(
-        rule,
-        drug,
-        activity_mbq,
-        elapsed_h=elapsed_h,
-        cycles_per_year=cycles_per_year,
-        catalog=loaded,
-    )
-    emit(result, as_json, title="Restrictions after discharge")
+release = _command(
+    engine.evaluate,
+    "Discharge",
+    "May the patient leave hospital now; if not, when; under which criterion.",
+)
+restrictions = _command(
+    engine.evaluate_restrictions,
+    "Restrictions after discharge",
+    "How long carers, partner, children, pregnant persons and co-workers keep their distance.",
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -97,6 +97,7 @@ def test_elapsed_time_decides_now():
 
 def test_never_within_a_year_is_one_line():
     slow = product(components=({"fraction": 1.0},))  # physical decay only, 6.6 d
+    slow = slow.model_copy(update={"activity_range_mbq": (1.0, 1e30)})  # past the unit-slip gate
     with pytest.raises(NotAchievableError, match="within a year") as info:
         release.evaluate(CATALOG.jurisdiction("de"), slow, 1e25, catalog=CATALOG)
     assert "\n" not in info.value.one_line()
@@ -111,6 +112,16 @@ def test_never_within_a_year_is_one_line():
 def test_bad_activity(activity):
     with pytest.raises(InputError, match="activity"):
         release.evaluate(CATALOG.jurisdiction("us"), product(), activity, catalog=CATALOG)
+
+
+@pytest.mark.parametrize(("activity", "refused"), [(81_400.0, False), (81_401.0, True)])
+def test_activity_ten_times_the_labelled_range_is_refused_as_a_unit_slip(activity, refused):
+    lu_psma = CATALOG.radiopharmaceutical("lu177-psma-617")  # labelled range up to 8.14 GBq
+    if refused:
+        with pytest.raises(InputError, match=r"more than 10 times .* \(8140 MBq\)"):
+            release.evaluate(CATALOG.jurisdiction("de"), lu_psma, activity, catalog=CATALOG)
+    else:
+        release.evaluate(CATALOG.jurisdiction("de"), lu_psma, activity, catalog=CATALOG)
 
 
 def test_bad_cycles():

@@ -47,11 +47,11 @@ def test_negative_activity_is_422(client):
     assert response.json()["errors"][0]["field"] == "activity"
 
 
-def test_never_dischargeable_is_422(client):
-    response = client.post("/api/v1/release", json={**BODY, "activity": "1e70 GBq"})
+def test_implausible_activity_is_422_naming_the_field(client):
+    response = client.post("/api/v1/release", json={**BODY, "activity": "7.4 TBq"})
     assert response.status_code == 422
-    assert response.json()["title"] == "Not achievable"
-    assert "within a year" in response.json()["detail"]
+    assert response.json()["field"] == "activity"
+    assert "more than 10 times" in response.json()["detail"]
 
 
 def test_release_page_plots_threshold_and_discharge(client):

@@ -222,6 +222,29 @@ def _check(administered: np.ndarray, cycles_per_year) -> None:
         )
 
 
+# An activity this many times the top of the product's labelled range is a unit slip
+# (GBq typed as MBq, TBq for GBq), not a what-if: one patient's decision refuses it rather
+# than report a stay of months. The vectorised engine stays general for simulations.
+PLAUSIBLE_MULTIPLE_OF_RANGE = 10
+
+
+def check_plausible_activity(product: Radiopharmaceutical, administered_mbq: float) -> None:
+    """Refuse an activity far above anything the product is given at."""
+    top_mbq = (
+        product.activity_range_mbq[1]
+        if product.activity_range_mbq
+        else product.typical_activity_mbq
+    )
+    if administered_mbq > PLAUSIBLE_MULTIPLE_OF_RANGE * top_mbq:
+        raise InputError(
+            f"{administered_mbq:.4g} MBq is more than {PLAUSIBLE_MULTIPLE_OF_RANGE} times the "
+            f"highest activity of {product.name} in the catalog ({top_mbq:.4g} MBq)",
+            field="activity",
+            value=administered_mbq,
+            hint="check the value and its unit (GBq or MBq)",
+        )
+
+
 def earliest_discharge_h(
     jurisdiction: Jurisdiction,
     product: Radiopharmaceutical,
@@ -275,6 +298,7 @@ def evaluate(
     catalog, half_life_h, k, k_source = _inputs(product, catalog, coefficient_usv_h_per_mbq)
     activity = np.array([float(administered_mbq)])
     _check(activity, cycles_per_year)
+    check_plausible_activity(product, float(administered_mbq))
     if not (np.isfinite(elapsed_h) and elapsed_h >= 0):
         raise InputError("elapsed time must be zero or more", field="elapsed", value=elapsed_h)
     kinetics = kinetics or Kinetics.typical(product.retention, half_life_h)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rltcare.catalog import load_catalog
 from rltcare.catalog.country import Fraction
 from rltcare.errors import CatalogError, InputError
 from rltcare.national.demand import Expansion, Scenario, demand
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "national"
 
 
 def test_packaged_countries_sum_regions():
@@ -40,11 +44,17 @@ def test_growth_and_expansion_raise_demand():
 
 
 def test_unknown_figure_asks_for_it():
-    with pytest.raises(InputError, match="thyroid_cancer_incidence") as info:
-        demand("es", ["i131-thyroid-ablation"], draws=100)
+    # every packaged country now has its three figures; the fictional example lacks one
+    catalog = load_catalog([EXAMPLES / "zz_example.toml"])
+    with pytest.raises(InputError, match="gep_net_incidence") as info:
+        demand("zz", ["lu-dotatate-gep-net"], draws=100, catalog=catalog)
     assert "--figure" in info.value.hint
     given = demand(
-        "es", ["i131-thyroid-ablation"], draws=100, figures={"thyroid_cancer_incidence": 5000}
+        "zz",
+        ["lu-dotatate-gep-net"],
+        draws=100,
+        figures={"gep_net_incidence": 300},
+        catalog=catalog,
     )
     assert given.patients_first_year > 0
 
@@ -110,8 +120,8 @@ def test_user_country_file_replaces_packaged(tmp_path):
     [
         ("de", 82e6, 86e6),
         ("it", 58e6, 60e6),
-        ("pl", 36.5e6, 38.5e6),
-        ("es", 47e6, 49e6),
+        ("pl", 36e6, 38.5e6),
+        ("es", 47e6, 50e6),
         ("uk", 66e6, 69e6),
     ],
 )

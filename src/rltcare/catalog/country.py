@@ -69,9 +69,18 @@ class Region(BaseModel):
     code: str = Field(pattern=r"^[A-Z]{2}[A-Z0-9]{0,3}$")
     name: str = Field(min_length=1)
     population: int = Field(gt=0)
-    population_65plus: int | None = Field(default=None, gt=0)
+    population_65plus: int | None = None
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _older_within_total(self) -> Region:
+        older = self.population_65plus
+        if older is not None and not 0 <= older <= self.population:
+            raise ValueError(
+                f"population_65plus ({older}) must be between 0 and population ({self.population})"
+            )
+        return self
 
 
 class Country(Record):

@@ -107,14 +107,13 @@ class FlowResult(Result):
         ]
         rows += [(f"treated beyond {k} h", f"{v:.1%}") for k, v in self.treated_beyond_h.items()]
         for r in self.regions:
-            rows.append(
-                (
-                    f"{r.region} {r.name}",
-                    f"{r.cycles:,.0f} cycles: {r.own_region:,.0f} at home, "
-                    f"{r.other_regions:,.0f} elsewhere, {r.abroad:,.0f} abroad, "
-                    f"{r.unmet:,.0f} unmet",
-                )
+            away = sorted(
+                ((k, v) for k, v in self.between.get(r.region, {}).items() if k != r.region),
+                key=lambda item: -item[1],
             )
+            parts = [f"{r.own_region:,.0f} at home"] + [f"{k} {v:,.0f}" for k, v in away]
+            parts.append(f"{r.unmet:,.0f} unmet")
+            rows.append((f"{r.region} {r.name}", f"{r.cycles:,.0f} cycles: " + ", ".join(parts)))
         full = [c for c in self.centres if c.utilisation > 1 + 1e-9]
         if full:
             rows.append(

@@ -80,7 +80,7 @@ def demand_map(
     mid = sum(r.lat for r in regions) / len(regions)
     figure.update_layout(
         title=f"{country.name}: demand in {last}",
-        xaxis_title="longitude (°)",
+        xaxis={"title": "longitude (°)", "constrain": "domain"},
         yaxis_title="latitude (°)",
         yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
         height=560,
@@ -139,19 +139,26 @@ def flow_map(country: Country, flows: FlowResult, centres: list[Centre]) -> go.F
         hoverinfo="text",
         name="regions",
     )
-    figure.add_scatter(
-        x=[c.lon for c in centres],
-        y=[c.lat for c in centres],
-        mode="markers",
-        marker={"symbol": "diamond", "size": 9, "color": "#1f3b73"},
-        hovertext=[f"{c.name} ({c.region})" for c in centres],
-        hoverinfo="text",
-        name="centres",
-    )
+    away = {c.centre for c in flows.centres if c.abroad}
+    for label, colour, group in (
+        ("centres", "#1f3b73", [c for c in centres if c.id not in away]),
+        ("centres abroad", FLOW_COLOURS["abroad"], [c for c in centres if c.id in away]),
+    ):
+        if group:
+            figure.add_scatter(
+                x=[c.lon for c in group],
+                y=[c.lat for c in group],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 9, "color": colour},
+                hovertext=[f"{c.name} ({c.region})" for c in group],
+                hoverinfo="text",
+                name=label,
+            )
     mid = sum(r.lat for r in country.regions) / len(country.regions)
     figure.update_layout(
         title=f"{country.name}: where patients are treated in {flows.year}",
-        xaxis_title="longitude (°)",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        xaxis={"title": "longitude (°)", "constrain": "domain"},
         yaxis_title="latitude (°)",
         yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
         height=560,

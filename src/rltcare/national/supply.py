@@ -170,7 +170,6 @@ class SupplyResult(Result):
             ("shortfall a year (mean)", f"{self.shortfall_gbq_mean_per_year:,.0f} GBq"),
             ("shortfall a year (95th percentile)", f"{self.shortfall_gbq_p95_per_year:,.0f} GBq"),
             ("weeks short a year (mean)", f"{self.weeks_short_mean_per_year:.2f}"),
-            ("deferred cycles a year (mean)", f"{self.deferred_cycles_mean_per_year:,.0f}"),
             ("P(any shortfall in a year)", f"{self.probability_any_shortfall_per_year:.1%}"),
             ("worst week: share of demand unmet (mean)", f"{self.worst_week_share_mean:.1%}"),
         ]
@@ -180,7 +179,7 @@ class SupplyResult(Result):
         ]
         effect = self.patients
         rows += [
-            ("deferred cycles a year (95% interval)", effect.deferred_cycles_per_year.text()),
+            ("deferred cycles a year (mean, 95% interval)", effect.deferred_cycles_per_year.text()),
             ("caught up later a year", effect.caught_up_cycles_per_year.text()),
             ("mean delay of a deferred cycle", f"{effect.delay_weeks.text('.1f')} weeks"),
             ("deaths while waiting a year", effect.deaths_waiting_per_year.text(",.1f")),

@@ -212,7 +212,7 @@ def test_flows_json_abroad_and_user_matrix(capsys, tmp_path):
     shares = tmp_path / "flows.csv"
     shares.write_text("region,centre,share\nDE1,muc,0.7\nDE1,ams,0.4\n", encoding="utf-8")
     code, _, err = run(capsys, *argv, "--abroad", str(abroad), "--flows", str(shares))
-    assert code == 2 and "DE1" in err and "share" in err
+    assert code == 2 and "DE1" in err and "share" in err and str(shares) in err
     shares.write_text("region,centre,share\nDE1,nowhere,0.7\n", encoding="utf-8")
     code, _, err = run(capsys, *argv, "--flows", str(shares))
     assert code == 2 and str(shares) in err and "nowhere" in err

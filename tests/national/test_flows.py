@@ -9,6 +9,7 @@ import pytest
 
 from rltcare.catalog import load_catalog
 from rltcare.errors import InputError
+from rltcare.national.access import great_circle_km, road_hours
 from rltcare.national.demand import Scenario, demand
 from rltcare.national.flows import centre_capacity_cycles, patient_flows
 from rltcare.national.gap import Centre, centres_from_rows
@@ -105,3 +106,35 @@ def test_user_flow_matrix_and_over_capacity(wanted, catalog):
     with pytest.raises(InputError, match=r"add up to 1\.2") as info:
         flows(wanted, catalog, centres, shares=np.array([[0.6, 0.6], [0, 0]]))
     assert info.value.field == "share"
+
+
+def test_user_travel_times_replace_great_circle(wanted, catalog):
+    centres = [centre("n", "ZZ1", 53.0, 6.0, 10), centre("s", "ZZ2", 51.0, 5.5, 10)]
+    crossed = np.array([[5.0, 0.5], [0.5, 5.0]])  # each region is "nearer" the other's centre
+    result = flows(wanted, catalog, centres, travel_time_h=crossed)
+    assert set(result.between["ZZ1"]) == {"ZZ2"} and result.travel_time == "user matrix"
+    with pytest.raises(InputError, match="travel_time matrix is"):
+        flows(wanted, catalog, centres, travel_time_h=crossed[:, :1])
+
+
+def test_nearest_assignment_conserves_cycles_and_respects_capacity(wanted, catalog):
+    """Random centres: treated + unmet = demand, no centre above its capacity, and a region
+    left with unmet demand has no centre with room to spare within reach."""
+    rng = np.random.default_rng(7)
+    regions = {r.code: r for r in catalog.country("zz").regions}
+    for _ in range(5):
+        centres = [
+            centre(f"c{k}", str(rng.choice(["ZZ1", "ZZ2"])), rng.uniform(50, 54),
+                   rng.uniform(4, 8), int(rng.integers(0, 2)))
+            for k in range(6)
+        ]  # fmt: skip
+        result = flows(wanted, catalog, centres, max_hours=2.5)
+        assert result.treated_cycles + result.unmet_cycles == pytest.approx(result.cycles)
+        assert all(c.cycles <= c.capacity_cycles + 1e-6 for c in result.centres)
+        spare = [c for c, load in zip(centres, result.centres, strict=True)
+                 if load.cycles < load.capacity_cycles - 1e-6]  # fmt: skip
+        for region in (r for r in result.regions if r.unmet > 1e-6):
+            here = regions[region.region]
+            for c in spare:
+                km = great_circle_km([here.lat], [here.lon], [c.lat], [c.lon])[0, 0]
+                assert road_hours(km) > 2.5, (region.region, c.id)

@@ -108,19 +108,25 @@ def flows_command(
     if clash:
         raise InputError(f"centre id '{sorted(clash)[0]}' is at home and abroad", file=str(abroad))
     everywhere = [*home, *away]
-    result = patient_flows(
-        options.demand(country, loaded),
-        home,
-        abroad=away,
-        year=year,
-        quantile=quantile,
-        shares=inputs.matrix(flow_matrix, where, everywhere, column="share", missing=0.0)
-        if flow_matrix
-        else None,
-        travel_time_h=inputs.matrix(travel_times, where, everywhere) if travel_times else None,
-        max_hours=parse_duration(max_hours, field="max_hours") if max_hours else None,
-        catalog=loaded,
-    )
+    files = {"share": flow_matrix, "travel_time": travel_times}
+    try:
+        result = patient_flows(
+            options.demand(country, loaded),
+            home,
+            abroad=away,
+            year=year,
+            quantile=quantile,
+            shares=inputs.matrix(flow_matrix, where, everywhere, column="share", missing=0.0)
+            if flow_matrix
+            else None,
+            travel_time_h=inputs.matrix(travel_times, where, everywhere) if travel_times else None,
+            max_hours=parse_duration(max_hours, field="max_hours") if max_hours else None,
+            catalog=loaded,
+        )
+    except InputError as exc:
+        if exc.file is None and files.get(exc.field):
+            exc.file = str(files[exc.field])  # the engine checks the matrix; name its file
+        raise
     emit(result, as_json, title=f"Patient flows: {result.country} {result.year}")
 
 

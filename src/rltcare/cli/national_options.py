@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import get_type_hints
 
 import typer
@@ -109,7 +109,6 @@ OPTIONS: dict[str, tuple[type, typer.models.OptionInfo]] = {
     "draws": (int, typer.Option(D.draws, "--draws", help="Monte Carlo draws.")),
     "seed": (int, typer.Option(D.seed, "--seed", help="Seed of the Monte Carlo.")),
 }
-assert set(OPTIONS) == {f.name for f in fields(DemandOptions)}
 
 
 def demand_options(exclude: tuple[str, ...] = ()) -> Callable:

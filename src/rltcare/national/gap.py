@@ -3,8 +3,9 @@
 Demand (cycles per year, from :mod:`rltcare.national.demand`) times per-cycle
 resource use (:mod:`rltcare.national.resources`) gives bed-days, chair hours,
 scanner slots, staff hours by role and GBq a year; the centres of the region give
-the capacity. Patients are assumed treated in their own region (no cross-border
-flows); the shortfall is converted to rooms, chairs, scanners and FTE to add.
+the capacity. Patients are assumed treated in their own region (flows across regions and
+borders are :mod:`rltcare.national.flows`); the shortfall is converted to rooms, chairs,
+scanners and FTE to add.
 """
 
 from __future__ import annotations

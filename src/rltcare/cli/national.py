@@ -23,7 +23,9 @@ from rltcare.national.supply import simulate_supply
 from rltcare.national.waiting import Hazard, Waiting, hazard_for, waiting_from_planner
 from rltcare.units import parse_activity, parse_duration
 
-app = typer.Typer(help="National and regional planning: demand, capacity gap, access.")
+app = typer.Typer(
+    help="National and regional planning: demand, capacity gap, patient flows, access, supply."
+)
 
 CountryArg = typer.Argument(..., help="Country id: de, it, pl, es, uk (or one from your files).")
 CentresOption = typer.Option(..., "--centres", help="Centres CSV (see docs/national-planning.md).")

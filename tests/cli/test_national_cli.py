@@ -1,4 +1,4 @@
-"""``rltcare national demand|gap|access``: JSON output and bad input (exit 2, one line)."""
+"""``rltcare national ...``: JSON output, bad input (exit 2, one line), shared options."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+import typer.main
 
 from rltcare.cli import main
+from rltcare.cli.national import app
 
 CENTRES = Path(__file__).parents[2] / "examples" / "national" / "de_centres.csv"
 
@@ -139,7 +141,13 @@ def test_report_is_self_contained(capsys, tmp_path):
     )
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
-    for heading in ("Demand", "Capacity gap in 2028", "Geographic access", "Isotope supply"):
+    for heading in (
+        "Demand",
+        "Capacity gap in 2028",
+        "Where patients are treated in 2028",
+        "Geographic access",
+        "Isotope supply and patients",
+    ):
         assert f">{heading}" in text
     assert "cdn" not in text.lower().split("<script")[0] and "Plotly.newPlot" in text
 
@@ -160,3 +168,70 @@ def test_gap_with_planner_resource_use(capsys, tmp_path):
     use.write_text(use.read_text(encoding="utf-8").replace("nurse", "wizard"), encoding="utf-8")
     code, _, err = run(capsys, *argv, "--resource-use", str(use))
     assert code == 2 and "staff_hours" in err and str(use) in err
+
+
+DEMAND = {"--years", "--start-year", "--growth", "--ramp-years", "--expand", "--figure"}
+DEMAND |= {"--indication", "--draws", "--seed"}
+COMMON = {"--catalog", "--json"}
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("demand", DEMAND),
+        ("gap", DEMAND | {"--centres", "--year", "--quantile", "--resource-use", "--planner",
+                          "--planner-replications"}),
+        ("report", DEMAND - {"--indication", "--ramp-years"}
+         | {"--centres", "--out", "--network", "--catchment", "--abroad"}),
+        ("supply", {"--years", "--start-year", "--expand", "--seed", "--network", "--country",
+                    "--product", "--demand", "--replications", "--reserve", "--death-rate",
+                    "--drop-out", "--catch-up", "--planner"}),
+    ],
+)  # fmt: skip
+def test_each_command_keeps_its_options(command, options):
+    """The shared demand options reach each command as before (plus the new ones)."""
+    group = typer.main.get_command(app)
+    found = {o for p in group.commands[command].params for o in p.opts if o.startswith("--")}
+    assert found - {"--help"} == options | COMMON
+
+
+def test_flows_json_abroad_and_user_matrix(capsys, tmp_path):
+    abroad = tmp_path / "abroad.csv"
+    abroad.write_text(
+        "id,name,lat,lon,region,rooms,chairs,scanners\nams,Amsterdam UMC,52.29,4.96,NL,4,2,2\n",
+        encoding="utf-8",
+    )
+    argv = ["national", "flows", "de", "--centres", str(CENTRES), "--draws", "100"]
+    code, out, err = run(capsys, *argv, "--abroad", str(abroad), "--years", "3", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["year"] == 2028 and data["abroad_cycles"] > 0
+    assert any(key.startswith("abroad:NL") for row in data["between"].values() for key in row)
+    total = data["treated_cycles"] + data["unmet_cycles"]
+    assert total == pytest.approx(data["cycles"])
+    shares = tmp_path / "flows.csv"
+    shares.write_text("region,centre,share\nDE1,muc,0.7\nDE1,ams,0.4\n", encoding="utf-8")
+    code, _, err = run(capsys, *argv, "--abroad", str(abroad), "--flows", str(shares))
+    assert code == 2 and "DE1" in err and "share" in err and str(shares) in err
+    shares.write_text("region,centre,share\nDE1,nowhere,0.7\n", encoding="utf-8")
+    code, _, err = run(capsys, *argv, "--flows", str(shares))
+    assert code == 2 and str(shares) in err and "nowhere" in err
+
+
+def test_supply_reports_deaths_and_takes_the_planner_behaviour(capsys):
+    network = Path(__file__).parents[2] / "examples" / "national" / "supply_lu177_eu.toml"
+    planner = Path(__file__).parents[2] / "examples" / "german_inpatient_lu_psma.toml"
+    argv = ["national", "supply", "--network", str(network), "--demand", "4000 GBq"]
+    argv += ["--years", "2", "--replications", "20", "--json"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    effect = json.loads(out)["patients"]
+    assert "VISION" in effect["hazard"]["source"]
+    code, out, err = run(capsys, *argv, "--planner", str(planner), "--catch-up", "0.1")
+    assert code == 0, err
+    effect = json.loads(out)["patients"]
+    assert effect["hazard"]["rate_per_year"] == 0.15 and effect["drop_out_after_weeks"] == 16
+    assert effect["catch_up"] == 0.1
+    code, out, err = run(capsys, *argv, "--death-rate", "0.5", "--drop-out", "8 weeks")
+    effect = json.loads(out)["patients"]
+    assert effect["hazard"]["rate_per_year"] == 0.5 and effect["drop_out_after_weeks"] == 8

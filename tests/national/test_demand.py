@@ -135,3 +135,57 @@ def test_packaged_regions_are_plausible(country, low, high):
         assert lon_min <= region.lon <= lon_max and lat_min <= region.lat <= lat_max
     for figure in record.epidemiology.values():
         assert figure.status == "unknown" or figure.year is not None
+
+
+ZZ = Path(__file__).parents[2] / "examples" / "national" / "zz_example.toml"
+
+
+def _regional_share(result, code: str) -> float:
+    last = result.start_year + result.years - 1
+    rows = [r for r in result.rows if r.year == last]
+    return sum(r.patients for r in rows if r.region == code) / sum(r.patients for r in rows)
+
+
+def test_prostate_demand_follows_population_65plus_where_every_region_has_it():
+    catalog = load_catalog([ZZ])
+    result = demand("zz", ["lu-psma-post-taxane"], draws=100, catalog=catalog)
+    assert result.distributed_by == {"lu-psma-post-taxane": "population_65plus"}
+    assert _regional_share(result, "ZZ1") == pytest.approx(500_000 / 1_600_000)
+    assert not [w for w in result.warnings if "65+" in w]
+
+
+def test_age_independent_demand_follows_total_population():
+    catalog = load_catalog([ZZ])
+    given = {k: Fraction(mean=1.0, source="test") for k in ("reimbursed", "uptake")}
+    result = demand(
+        "zz",
+        ["i131-thyroid-ablation"],
+        figures={"thyroid_cancer_incidence": 800},
+        overrides={"i131-thyroid-ablation": given},
+        draws=100,
+        catalog=catalog,
+    )
+    assert result.distributed_by == {"i131-thyroid-ablation": "population"}
+    assert _regional_share(result, "ZZ1") == pytest.approx(2 / 8)
+
+
+def test_one_region_without_65plus_falls_back_to_population(tmp_path):
+    text = ZZ.read_text(encoding="utf-8").replace(" population_65plus = 1100000,", "")
+    path = tmp_path / "zz.toml"
+    path.write_text(text, encoding="utf-8")
+    result = demand("zz", ["lu-psma-post-taxane"], draws=100, catalog=load_catalog([path]))
+    assert result.distributed_by == {"lu-psma-post-taxane": "population"}
+    assert _regional_share(result, "ZZ1") == pytest.approx(2 / 8)
+    assert any("missing for ZZ2" in w for w in result.warnings)
+    assert ("lu-psma-post-taxane: regions by", "population") in result.summary_rows()
+
+
+def test_65plus_above_population_names_file_and_field(tmp_path):
+    text = ZZ.read_text(encoding="utf-8").replace(
+        "population_65plus = 500000", "population_65plus = 2500000"
+    )
+    path = tmp_path / "zz.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match="population_65plus") as info:
+        load_catalog([path])
+    assert info.value.file == str(path)

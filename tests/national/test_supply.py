@@ -14,6 +14,7 @@ from rltcare.national.supply import (
     fit_outages,
     simulate_supply,
 )
+from rltcare.national.waiting import HAZARDS, Waiting
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "national" / "supply_lu177_eu.toml"
 LU = {"gbq_per_cycle": 7.4, "half_life_h": 159.5, "shelf_life_h": 120.0}
@@ -91,3 +92,33 @@ def test_lead_time_beyond_shelf_life():
     )
     with pytest.raises(InputError, match="shelf life"):
         simulate_supply(slow, 100.0, years=1, replications=2, **LU)
+
+
+def test_supply_shortfall_reaches_patients():
+    hazard = Waiting(hazard=HAZARDS["lu-psma-post-taxane"], drop_out_after_weeks=16)
+    none = simulate_supply(
+        network(weekly=0.0), 740.0, years=1, replications=3, waiting=hazard, **LU
+    )
+    effect = none.patients
+    assert effect.deferred_cycles_per_year.mean == pytest.approx(100 * 52)
+    assert effect.caught_up_cycles_per_year.mean == 0
+    assert effect.deaths_waiting_per_year.mean > 0 and effect.dropped_out_per_year.mean > 0
+    full = simulate_supply(network(), 740.0, years=1, replications=3, waiting=hazard, **LU)
+    assert full.patients.deferred_cycles_per_year.mean == 0
+    assert full.patients.deaths_waiting_per_year.mean == 0
+
+
+def test_outages_give_intervals_and_catch_up_uses_spare_product():
+    """A reactor off one week in five with a 25% surplus: deferred cycles are caught up."""
+    hazard = Waiting(hazard=HAZARDS["lu-dotatate-gep-net"], catch_up=0.5)
+    result = simulate_supply(
+        network(weekly=1000.0, weeks_off=1), 740.0, years=2, replications=20, waiting=hazard, **LU
+    )
+    effect = result.patients
+    assert effect.deferred_cycles_per_year.mean == pytest.approx(
+        result.deferred_cycles_mean_per_year
+    )
+    assert effect.caught_up_cycles_per_year.mean > 0.9 * effect.deferred_cycles_per_year.mean
+    assert 0 < effect.delay_weeks.mean < 5
+    interval = effect.deaths_waiting_per_year
+    assert interval.low <= interval.mean <= interval.high

@@ -1,7 +1,8 @@
-"""``rltcare national demand|gap|access``: national and regional planning."""
+"""``rltcare national demand|gap|flows|access|supply|report``: national and regional planning."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,34 +11,23 @@ import typer
 from rltcare.capacity import build_model, load_scenario, run_replications
 from rltcare.cli import national_inputs as inputs
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
+from rltcare.cli.national_options import DemandOptions, demand_options
 from rltcare.errors import InputError
 from rltcare.national import access as fca_engine
-from rltcare.national.demand import Expansion, Scenario, demand
+from rltcare.national.flows import patient_flows
 from rltcare.national.gap import capacity_gap, centres_from_rows
 from rltcare.national.planner import mean_kpis, resource_use_from_kpis
 from rltcare.national.regional import points_access, regional_access
 from rltcare.national.report import country_report
 from rltcare.national.supply import simulate_supply
+from rltcare.national.waiting import Hazard, Waiting, hazard_for, waiting_from_planner
 from rltcare.units import parse_activity, parse_duration
 
-app = typer.Typer(help="National and regional planning: demand, capacity gap, access.")
+app = typer.Typer(
+    help="National and regional planning: demand, capacity gap, patient flows, access, supply."
+)
 
 CountryArg = typer.Argument(..., help="Country id: de, it, pl, es, uk (or one from your files).")
-IndicationOption = typer.Option(None, "--indication", "-i", help="Indication id (repeatable).")
-YearsOption = typer.Option(10, "--years", help="Years projected (1-30).")
-StartOption = typer.Option(2026, "--start-year", help="First year projected.")
-GrowthOption = typer.Option(0.01, "--growth", help="Yearly growth of incidence, e.g. 0.01.")
-RampOption = typer.Option(0, "--ramp-years", help="Years for uptake to reach its value.")
-ExpandOption = typer.Option(
-    None,
-    "--expand",
-    help="Label expansion INDICATION@YEAR (repeatable), e.g. lu-psma-pre-taxane@2027.",
-)
-FigureOption = typer.Option(
-    None, "--figure", help="National figure KEY=COUNT a year, e.g. thyroid_cancer_incidence=4100."
-)
-DrawsOption = typer.Option(1000, "--draws", help="Monte Carlo draws.")
-SeedOption = typer.Option(0, "--seed", help="Seed of the Monte Carlo.")
 CentresOption = typer.Option(..., "--centres", help="Centres CSV (see docs/national-planning.md).")
 
 
@@ -45,87 +35,24 @@ def register(app_: typer.Typer) -> None:
     app_.add_typer(app, name="national")
 
 
-def _scenario(years, start_year, growth, ramp_years, expand) -> Scenario:
-    expansions = []
-    for text in expand or []:
-        name, sep, year = text.partition("@")
-        if not sep or not year.strip().isdigit():
-            raise InputError(f"expected INDICATION@YEAR, got {text!r}", field="expand")
-        expansions.append(Expansion(indication=name.strip(), from_year=int(year)))
-    return Scenario(
-        start_year=start_year,
-        years=years,
-        growth_per_year=growth,
-        uptake_ramp_years=ramp_years,
-        expansions=expansions,
-    )
-
-
-def _figures(items: list[str] | None) -> dict[str, float]:
-    out = {}
-    for text in items or []:
-        key, sep, value = text.partition("=")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep:
-            raise InputError(f"expected KEY=COUNT, got {text!r}", field="figure")
-    return out
-
-
-def _demand(
-    country, indication, years, start_year, growth, ramp_years, expand, figure, draws, seed, loaded
-):
-    return demand(
-        country,
-        indication or None,
-        scenario=_scenario(years, start_year, growth, ramp_years, expand),
-        figures=_figures(figure),
-        draws=draws,
-        seed=seed,
-        catalog=loaded,
-    )
-
-
 @app.command("demand")
+@demand_options()
 def demand_command(
     country: str = CountryArg,
-    indication: list[str] = IndicationOption,
-    years: int = YearsOption,
-    start_year: int = StartOption,
-    growth: float = GrowthOption,
-    ramp_years: int = RampOption,
-    expand: list[str] = ExpandOption,
-    figure: list[str] = FigureOption,
-    draws: int = DrawsOption,
-    seed: int = SeedOption,
+    options: DemandOptions = None,
     catalog: list[Path] = CatalogOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Patients, cycles and GBq a year per region, with 95% Monte Carlo intervals."""
-    loaded = catalog_from(catalog)
-    result = _demand(
-        country,
-        indication,
-        years,
-        start_year,
-        growth,
-        ramp_years,
-        expand,
-        figure,
-        draws,
-        seed,
-        loaded,
-    )
+    result = options.demand(country, catalog_from(catalog))
     emit(result, as_json, title=f"Demand: {result.country}")
 
 
 @app.command("gap")
+@demand_options()
 def gap_command(
     country: str = CountryArg,
     centres: Path = CentresOption,
-    indication: list[str] = IndicationOption,
     year: int = typer.Option(None, "--year", help="Year compared (default: the last)."),
     quantile: str = typer.Option("median", "--quantile", help="Demand: low, median or high."),
     resource_use: Path = typer.Option(
@@ -135,14 +62,7 @@ def gap_command(
         None, "--planner", help="Capacity-planner scenario: run it for per-cycle resource use."
     ),
     planner_replications: int = typer.Option(3, "--planner-replications", min=1, max=100),
-    years: int = YearsOption,
-    start_year: int = StartOption,
-    growth: float = GrowthOption,
-    ramp_years: int = RampOption,
-    expand: list[str] = ExpandOption,
-    figure: list[str] = FigureOption,
-    draws: int = DrawsOption,
-    seed: int = SeedOption,
+    options: DemandOptions = None,
     catalog: list[Path] = CatalogOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -150,24 +70,66 @@ def gap_command(
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
-    wanted = _demand(
-        country,
-        indication,
-        years,
-        start_year,
-        growth,
-        ramp_years,
-        expand,
-        figure,
-        draws,
-        seed,
-        loaded,
-    )
+    wanted = options.demand(country, loaded)
     use = inputs.resource_use(resource_use) if resource_use else {}
     if planner:
-        use = {**_planner_use(planner, planner_replications, wanted, loaded, seed), **use}
+        use = {**_planner_use(planner, planner_replications, wanted, loaded, options.seed), **use}
     result = capacity_gap(wanted, found, year=year, quantile=quantile, use=use, catalog=loaded)
     emit(result, as_json, title=f"Capacity gap: {result.country} {result.year}")
+
+
+@app.command("flows")
+@demand_options()
+def flows_command(
+    country: str = CountryArg,
+    centres: Path = CentresOption,
+    abroad: Path = typer.Option(
+        None, "--abroad", help="Centres abroad CSV (same columns; region = their country code)."
+    ),
+    flow_matrix: Path = typer.Option(
+        None, "--flows", help="CSV region,centre,share: your flows instead of nearest first."
+    ),
+    travel_times: Path = typer.Option(
+        None, "--travel-times", help="CSV region,centre,hours for every centre (home and abroad)."
+    ),
+    max_hours: str = typer.Option(
+        None, "--max-hours", help="Longest journey a patient makes, e.g. '3 h' (default: any)."
+    ),
+    year: int = typer.Option(None, "--year", help="Year assigned (default: the last)."),
+    quantile: str = typer.Option("median", "--quantile", help="Demand: low, median or high."),
+    options: DemandOptions = None,
+    catalog: list[Path] = CatalogOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Where each region's cycles are treated: flows between regions and abroad, unmet demand."""
+    loaded = catalog_from(catalog)
+    where = loaded.country(country)
+    home = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
+    away = centres_from_rows(inputs.read_csv(abroad), None, file=str(abroad)) if abroad else []
+    clash = {c.id for c in home} & {c.id for c in away}
+    if clash:
+        raise InputError(f"centre id '{sorted(clash)[0]}' is at home and abroad", file=str(abroad))
+    everywhere = [*home, *away]
+    files = {"share": flow_matrix, "travel_time": travel_times}
+    try:
+        result = patient_flows(
+            options.demand(country, loaded),
+            home,
+            abroad=away,
+            year=year,
+            quantile=quantile,
+            shares=inputs.matrix(flow_matrix, where, everywhere, column="share", missing=0.0)
+            if flow_matrix
+            else None,
+            travel_time_h=inputs.matrix(travel_times, where, everywhere) if travel_times else None,
+            max_hours=parse_duration(max_hours, field="max_hours") if max_hours else None,
+            catalog=loaded,
+        )
+    except InputError as exc:
+        if exc.file is None and files.get(exc.field):
+            exc.file = str(files[exc.field])  # the engine checks the matrix; name its file
+        raise
+    emit(result, as_json, title=f"Patient flows: {result.country} {result.year}")
 
 
 def _planner_use(path: Path, replications: int, wanted, catalog, seed: int):
@@ -240,6 +202,7 @@ def access_command(
 
 
 @app.command("supply")
+@demand_options(exclude=("indication", "growth", "ramp_years", "figure", "draws"))
 def supply_command(
     network: Path = typer.Option(..., "--network", help="Supply network TOML (see docs)."),
     country: list[str] = typer.Option(
@@ -251,26 +214,37 @@ def supply_command(
     demand_per_week: str = typer.Option(
         None, "--demand", help="Demand a week instead of countries', e.g. '5000 GBq'."
     ),
-    years: int = YearsOption,
-    start_year: int = StartOption,
     replications: int = typer.Option(100, "--replications", help="Monte Carlo replications."),
     reserve: float = typer.Option(0.0, "--reserve", help="Extra processing capacity, e.g. 0.2."),
-    expand: list[str] = ExpandOption,
-    seed: int = SeedOption,
+    death_rate: float = typer.Option(
+        None, "--death-rate", help="Hazard of death while waiting, a year (default: by indication)."
+    ),
+    drop_out: str = typer.Option(
+        None, "--drop-out", help="Patients still waiting this long go elsewhere, e.g. '16 weeks'."
+    ),
+    catch_up: float = typer.Option(
+        Waiting().catch_up, "--catch-up", help="Deferred cycles a week as a share of booked ones."
+    ),
+    planner: Path = typer.Option(
+        None, "--planner", help="Capacity-planner scenario: its [behaviour] hazard and drop-out."
+    ),
+    options: DemandOptions = None,
     catalog: list[Path] = CatalogOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """GBq shortfall a week from reactor calendars and planned and random outages."""
+    """GBq shortfall a week from reactor outages; deferred cycles, delay, deaths while waiting."""
     loaded = catalog_from(catalog)
     drug = loaded.radiopharmaceutical(product)
     nuclide = loaded.nuclide(drug.nuclide)
     net = inputs.network(network)
+    years, start_year = options.years, options.start_year
     if demand_per_week:
         weekly = parse_activity(demand_per_week) / 1000
+        mix = {k: 1.0 for k, ind in loaded.indications.items() if _approved(ind, drug.id)}
     else:
         if not country:
             raise InputError("give --country (repeatable) or --demand", field="country")
-        weekly = np.zeros(years)
+        weekly, mix = np.zeros(years), {}
         same_nuclide = [
             key
             for key, ind in loaded.indications.items()
@@ -278,16 +252,11 @@ def supply_command(
             and loaded.radiopharmaceutical(ind.product).nuclide == drug.nuclide
         ]
         for name in country:
-            wanted = demand(
-                name,
-                same_nuclide,
-                scenario=_scenario(years, start_year, 0.01, 0, expand),
-                draws=200,
-                seed=seed,
-                catalog=loaded,
-            )
+            wanted = replace(options, draws=200).demand(name, loaded, same_nuclide)
             for row in wanted.rows:
                 weekly[row.year - start_year] += row.activity_gbq / 52
+                mix[row.indication] = mix.get(row.indication, 0.0) + row.cycles
+    waiting = _waiting(mix, death_rate, drop_out, catch_up, planner)
     result = simulate_supply(
         net,
         weekly,
@@ -297,55 +266,75 @@ def supply_command(
         years=years,
         replications=replications,
         reserve=reserve,
-        seed=seed,
+        waiting=waiting,
+        seed=options.seed,
     )
     emit(result, as_json, title="Isotope supply")
 
 
+def _approved(indication, product_id: str) -> bool:
+    return indication.label == "approved" and indication.product == product_id
+
+
+def _waiting(mix, death_rate, drop_out, catch_up, planner) -> Waiting:
+    """The planner's [behaviour] if given, else the indications' hazard; options override."""
+    base = (
+        waiting_from_planner(load_scenario(planner), name=planner.name)
+        if planner
+        else Waiting(hazard=hazard_for(mix))
+    )
+    update: dict = {"catch_up": catch_up}
+    if death_rate is not None:
+        update["hazard"] = Hazard(rate_per_year=death_rate, source="--death-rate (user input)")
+    if drop_out:
+        update["drop_out_after_weeks"] = parse_duration(drop_out, field="drop_out") / 168.0
+    return Waiting.model_validate({**base.model_dump(), **update})
+
+
 @app.command("report")
+@demand_options(exclude=("indication", "ramp_years"))
 def report_command(
     country: str = CountryArg,
     centres: Path = CentresOption,
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write."),
     network: Path = typer.Option(None, "--network", help="Supply network TOML (optional)."),
-    years: int = YearsOption,
-    start_year: int = StartOption,
-    growth: float = GrowthOption,
-    expand: list[str] = ExpandOption,
-    figure: list[str] = FigureOption,
+    abroad: Path = typer.Option(None, "--abroad", help="Centres abroad CSV (optional)."),
     catchment: str = typer.Option("2 h", "--catchment", help="Access catchment, e.g. '2 h'."),
-    draws: int = DrawsOption,
-    seed: int = SeedOption,
+    options: DemandOptions = None,
     catalog: list[Path] = CatalogOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """A self-contained HTML report: demand, map, capacity gap, access (and supply)."""
+    """A self-contained HTML report: demand, map, capacity gap, flows, access (and supply)."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
-    wanted = _demand(
-        country, None, years, start_year, growth, 0, expand, figure, draws, seed, loaded
-    )
+    away = centres_from_rows(inputs.read_csv(abroad), None, file=str(abroad)) if abroad else []
+    wanted = options.demand(country, loaded)
     gap = capacity_gap(wanted, found, catalog=loaded)
+    flows = patient_flows(wanted, found, abroad=away, catalog=loaded)
     access = regional_access(where, found, catchment_h=parse_duration(catchment, field="catchment"))
     supply = None
     if network:
         drug = loaded.radiopharmaceutical("lu177-psma-617")
-        weekly = [
-            sum(r.activity_gbq for r in wanted.rows if r.year == y and _is_lu177(loaded, r)) / 52
-            for y in range(start_year, start_year + years)
-        ]
+        years = range(options.start_year, options.start_year + options.years)
+        lu177 = [r for r in wanted.rows if _is_lu177(loaded, r)]
+        weekly = [sum(r.activity_gbq for r in lu177 if r.year == y) / 52 for y in years]
+        mix: dict[str, float] = {}
+        for row in lu177:
+            mix[row.indication] = mix.get(row.indication, 0.0) + row.cycles
         supply = simulate_supply(
             inputs.network(network),
             np.array(weekly),
             gbq_per_cycle=drug.typical_activity_mbq / 1000,
             half_life_h=loaded.nuclide(drug.nuclide).half_life_h,
             shelf_life_h=drug.shelf_life_h,
-            years=years,
-            seed=seed,
+            years=options.years,
+            waiting=Waiting(hazard=hazard_for(mix)),
+            seed=options.seed,
         )
+    html = country_report(where, wanted, gap, access, supply, found, flows=flows, abroad=away)
     try:
-        out.write_text(country_report(where, wanted, gap, access, supply, found), encoding="utf-8")
+        out.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", file=str(out), field="out") from None
     emit({"report": str(out), "country": where.id, "bytes": out.stat().st_size}, as_json)

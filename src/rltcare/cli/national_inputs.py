@@ -38,33 +38,40 @@ def points(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return values[:, 0], values[:, 1], values[:, 2]
 
 
-def matrix(path: Path, country, centres) -> np.ndarray:
+def matrix(
+    path: Path, country, centres, *, column: str = "hours", missing: float | None = None
+) -> np.ndarray:
+    """A regions × centres matrix from CSV rows ``region,centre,<column>``.
+
+    A pair not given is an error, or ``missing`` where that is set (e.g. 0 for shares)."""
     rows = read_csv(path)
     regions = {r.code: i for i, r in enumerate(country.regions)}
     ids = {c.id: j for j, c in enumerate(centres)}
     matrix = np.full((len(regions), len(ids)), np.nan)
     for number, row in enumerate(rows, start=1):
         for field, known in (("region", regions), ("centre", ids)):
-            if row.get(field, "").strip() not in known:
+            if (row.get(field) or "").strip() not in known:
                 raise InputError(
                     f"unknown {field} {row.get(field)!r}", file=str(path), row=number, field=field
                 )
         try:
-            hours = float(row["hours"])
+            value = float(row[column])
         except (KeyError, TypeError, ValueError):
             raise InputError(
-                "hours must be a number", file=str(path), row=number, field="hours"
+                f"{column} must be a number", file=str(path), row=number, field=column
             ) from None
-        matrix[regions[row["region"].strip()], ids[row["centre"].strip()]] = hours
-    missing = np.argwhere(np.isnan(matrix))
-    if missing.size:
-        i, j = missing[0]
+        matrix[regions[row["region"].strip()], ids[row["centre"].strip()]] = value
+    if missing is not None:
+        return np.where(np.isnan(matrix), missing, matrix)
+    gaps = np.argwhere(np.isnan(matrix))
+    if gaps.size:
+        i, j = gaps[0]
         raise InputError(
-            f"{len(missing)} region-centre pair(s) missing, first {country.regions[i].code} → "
+            f"{len(gaps)} region-centre pair(s) missing, first {country.regions[i].code} → "
             f"{centres[j].id}",
             file=str(path),
-            field="hours",
-            hint="give a time for every region and centre",
+            field=column,
+            hint="give a value for every region and centre",
         )
     return matrix
 

@@ -83,6 +83,11 @@ class DemandResult(Result):
     activity_gbq_last_year: float
     funnel: list[FunnelStage]
     rows: list[DemandRow]
+    distributed_by: dict[str, str] = Field(
+        default_factory=dict,
+        description="How each indication's national count was shared between regions: "
+        "population or population_65plus.",
+    )
     warnings: list[str]
 
     def summary_rows(self) -> list[tuple[str, str]]:
@@ -109,6 +114,7 @@ class DemandResult(Result):
             (f"{code} {end}", f"{p:,.0f} patients, {c:,.0f} cycles")
             for code, (p, c) in regions.items()
         ]
+        rows += [(f"{k}: regions by", v) for k, v in self.distributed_by.items()]
         return rows + [("warning", w) for w in self.warnings]
 
 
@@ -163,6 +169,7 @@ def demand(
     calendar = scenario.start_year + years
     rows: list[DemandRow] = []
     funnel: list[FunnelStage] = []
+    distributed_by: dict[str, str] = {}
     totals = np.zeros((draws, scenario.years, 3))  # patients, cycles, GBq
     for name in wanted:
         ind = catalog.indication(name)
@@ -171,7 +178,7 @@ def demand(
             country, ind, scenario, expansions.get(name), figures, overrides, draws, seed, warnings
         )
         funnel += stages
-        shares, note = _shares(country, ind)
+        shares, distributed_by[name], note = _shares(country, ind)
         if note:
             warnings.append(note)
         gbq = cycles * product.typical_activity_mbq / 1000
@@ -194,6 +201,7 @@ def demand(
         activity_gbq_last_year=float(national[-1, 2]),
         funnel=funnel,
         rows=rows,
+        distributed_by=distributed_by,
         warnings=list(dict.fromkeys(warnings)),
     )
 
@@ -250,16 +258,31 @@ def _stage(indication: str, name: str, values: np.ndarray, source: str) -> Funne
     )
 
 
-def _shares(country: Country, ind: Indication) -> tuple[np.ndarray, str]:
+def _shares(country: Country, ind: Indication) -> tuple[np.ndarray, str, str]:
+    """Each region's share of an indication's national count, the basis used, and a note.
+
+    An age-dependent indication is shared by population aged 65+ when every region has
+    that figure (and it is not all zero), by total population otherwise."""
     older = [r.population_65plus for r in country.regions]
-    if ind.distribute_by == "population_65plus" and all(v is not None for v in older):
+    if (
+        ind.distribute_by == "population_65plus"
+        and all(v is not None for v in older)
+        and sum(older) > 0
+    ):
         weights = np.array(older, dtype=float)
-        return weights / weights.sum(), ""
+        return weights / weights.sum(), "population_65plus", ""
     note = ""
     if ind.distribute_by == "population_65plus":
-        note = f"{country.name}: no population aged 65+ per region; {ind.id} shared by population"
+        lacking = [r.code for r in country.regions if r.population_65plus is None]
+        if not lacking:
+            which = "is 0 in every region"
+        elif len(lacking) == len(country.regions):
+            which = "is not given"
+        else:
+            which = f"is missing for {', '.join(lacking)}"
+        note = f"{country.name}: population aged 65+ {which}; {ind.id} shared by total population"
     weights = np.array([r.population for r in country.regions], dtype=float)
-    return weights / weights.sum(), note
+    return weights / weights.sum(), "population", note
 
 
 def _rows(region, indication, calendar, patients, cycles, gbq) -> list[DemandRow]:

@@ -3,8 +3,9 @@
 Demand (cycles per year, from :mod:`rltcare.national.demand`) times per-cycle
 resource use (:mod:`rltcare.national.resources`) gives bed-days, chair hours,
 scanner slots, staff hours by role and GBq a year; the centres of the region give
-the capacity. Patients are assumed treated in their own region (no cross-border
-flows); the shortfall is converted to rooms, chairs, scanners and FTE to add.
+the capacity. Patients are assumed treated in their own region (flows across regions and
+borders are :mod:`rltcare.national.flows`); the shortfall is converted to rooms, chairs,
+scanners and FTE to add.
 """
 
 from __future__ import annotations
@@ -42,9 +43,15 @@ class Centre(BaseModel):
 
 
 def centres_from_rows(
-    rows: Iterable[Mapping[str, str]], country: Country, *, file: str = "centres"
+    rows: Iterable[Mapping[str, str]],
+    country: Country | None,
+    *,
+    file: str = "centres",
 ) -> list[Centre]:
-    """Validate centre rows (``fte_<role>`` columns give staff); errors name file, row, field."""
+    """Validate centre rows (``fte_<role>`` columns give staff); errors name file, row, field.
+
+    ``country`` None reads centres abroad: ``region`` is then their country (or region)
+    code, which is not checked."""
     centres, seen = [], set()
     for number, row in enumerate(rows, start=1):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
@@ -78,7 +85,10 @@ def centres_from_rows(
                 f"centre id '{centre.id}' appears twice", file=file, row=number, field="id"
             )
         seen.add(centre.id)
-        centres.append(place_centre(centre, country, file=file, row=number))
+        if country is None:
+            centres.append(centre.model_copy(update={"region": centre.region.upper()}))
+        else:
+            centres.append(place_centre(centre, country, file=file, row=number))
     if not centres:
         raise InputError("no centres given", file=file)
     return centres
@@ -143,6 +153,41 @@ class GapResult(Result):
         return rows
 
 
+def demand_year(demand: DemandResult, year: int | None, quantile: str) -> tuple[int, str]:
+    """The year (default: the last) and the demand row's cycles column for ``quantile``."""
+    year = year if year is not None else demand.start_year + demand.years - 1
+    if not demand.start_year <= year < demand.start_year + demand.years:
+        raise InputError(f"year {year} is outside the demand's horizon", field="year")
+    column = {"median": "cycles", "high": "cycles_high", "low": "cycles_low"}.get(quantile)
+    if column is None:
+        raise InputError(
+            f"quantile must be low, median or high, got {quantile!r}", field="quantile"
+        )
+    return year, column
+
+
+def per_cycle_use(
+    demand: DemandResult, country: Country, use: Mapping[str, ResourceUse] | None, catalog
+) -> dict[str, ResourceUse]:
+    """Per-cycle use of each of the demand's indications: ``use`` where given, else the
+    documented default under the country's discharge rule."""
+    per_cycle = dict(use or {})
+    for name in demand.indications:
+        if name not in per_cycle:
+            product = catalog.indication(name).product
+            per_cycle[name] = resource_use(product, country.jurisdiction, catalog=catalog)
+    return per_cycle
+
+
+def capacity_units(capacity: Capacity) -> dict[str, tuple[str, float]]:
+    """Centre field → (per-cycle use it serves, how much one unit gives a year)."""
+    return {
+        "rooms": ("bed_days", capacity.bed_days_per_room),
+        "chairs": ("chair_hours", capacity.chair_hours_per_chair),
+        "scanners": ("scanner_slots", capacity.scanner_slots_per_scanner),
+    }
+
+
 def capacity_gap(
     demand: DemandResult,
     centres: list[Centre],
@@ -157,24 +202,9 @@ def capacity_gap(
     catalog = catalog or default_catalog()
     country = catalog.country(demand.country)
     capacity = capacity or Capacity()
-    year = year if year is not None else demand.start_year + demand.years - 1
-    if not demand.start_year <= year < demand.start_year + demand.years:
-        raise InputError(f"year {year} is outside the demand's horizon", field="year")
-    column = {"median": "cycles", "high": "cycles_high", "low": "cycles_low"}.get(quantile)
-    if column is None:
-        raise InputError(
-            f"quantile must be low, median or high, got {quantile!r}", field="quantile"
-        )
-    per_cycle = dict(use or {})
-    for name in demand.indications:
-        if name not in per_cycle:
-            product = catalog.indication(name).product
-            per_cycle[name] = resource_use(product, country.jurisdiction, catalog=catalog)
-    units = {
-        "rooms": ("bed_days", capacity.bed_days_per_room),
-        "chairs": ("chair_hours", capacity.chair_hours_per_chair),
-        "scanners": ("scanner_slots", capacity.scanner_slots_per_scanner),
-    }
+    year, column = demand_year(demand, year, quantile)
+    per_cycle = per_cycle_use(demand, country, use, catalog)
+    units = capacity_units(capacity)
     gaps, total_gbq = [], 0.0
     for region in country.regions:
         rows = [r for r in demand.rows if r.region == region.code and r.year == year]

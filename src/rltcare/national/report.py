@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from rltcare.catalog.country import Country
 from rltcare.national.demand import DemandResult
+from rltcare.national.flows import FlowResult
 from rltcare.national.gap import Centre, GapResult
 from rltcare.national.regional import AccessResult
 from rltcare.national.supply import SupplyResult
@@ -79,12 +80,114 @@ def demand_map(
     mid = sum(r.lat for r in regions) / len(regions)
     figure.update_layout(
         title=f"{country.name}: demand in {last}",
-        xaxis_title="longitude (°)",
+        xaxis={"title": "longitude (°)", "constrain": "domain"},
         yaxis_title="latitude (°)",
         yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
         height=560,
     )
     return figure
+
+
+#: Line colours of a flow: within its region, to another region, abroad.
+FLOW_COLOURS = {"own": "#7f7f7f", "other": "#1f77b4", "abroad": "#d62728"}
+
+
+def flow_map(country: Country, flows: FlowResult, centres: list[Centre]) -> go.Figure:
+    """Lines from each region's centroid to the centres treating its patients, width by
+    cycles; regions sized by demand and coloured by unmet cycles."""
+    figure = go.Figure()
+    where = {c.id: c for c in centres}
+    top = max((f.cycles for f in flows.flows), default=1.0) or 1.0
+    regions = {r.code: r for r in country.regions}
+    shown: set[str] = set()
+    for flow in sorted(flows.flows, key=lambda f: f.cycles):
+        kind = "abroad" if flow.abroad else ("own" if flow.destination == flow.origin else "other")
+        start, end = regions[flow.origin], where[flow.centre]
+        figure.add_scatter(
+            x=[start.lon, end.lon],
+            y=[start.lat, end.lat],
+            mode="lines",
+            line={"width": 1 + 9 * flow.cycles / top, "color": FLOW_COLOURS[kind]},
+            opacity=0.7,
+            hovertext=f"{flow.origin} → {flow.centre}: {flow.cycles:,.0f} cycles, {flow.hours:.1f} h",
+            hoverinfo="text",
+            name={"own": "within region", "other": "to another region", "abroad": "abroad"}[kind],
+            legendgroup=kind,
+            showlegend=kind not in shown,
+        )
+        shown.add(kind)
+    demand = {r.region: r for r in flows.regions}
+    most = max((r.cycles for r in flows.regions), default=1.0) or 1.0
+    figure.add_scatter(
+        x=[r.lon for r in country.regions],
+        y=[r.lat for r in country.regions],
+        mode="markers+text",
+        text=[r.code for r in country.regions],
+        textposition="top center",
+        marker={
+            "size": [10 + 30 * demand[r.code].cycles / most for r in country.regions],
+            "color": [demand[r.code].unmet for r in country.regions],
+            "colorscale": "OrRd",
+            "showscale": True,
+            "colorbar": {"title": "unmet cycles", "tickformat": ",.0f"},
+            "line": {"width": 1, "color": "#333"},
+        },
+        hovertext=[
+            f"{r.name}: {demand[r.code].cycles:,.0f} cycles, {demand[r.code].unmet:,.0f} unmet"
+            for r in country.regions
+        ],
+        hoverinfo="text",
+        name="regions",
+    )
+    away = {c.centre for c in flows.centres if c.abroad}
+    for label, colour, group in (
+        ("centres", "#1f3b73", [c for c in centres if c.id not in away]),
+        ("centres abroad", FLOW_COLOURS["abroad"], [c for c in centres if c.id in away]),
+    ):
+        if group:
+            figure.add_scatter(
+                x=[c.lon for c in group],
+                y=[c.lat for c in group],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 9, "color": colour},
+                hovertext=[f"{c.name} ({c.region})" for c in group],
+                hoverinfo="text",
+                name=label,
+            )
+    mid = sum(r.lat for r in country.regions) / len(country.regions)
+    figure.update_layout(
+        title=f"{country.name}: where patients are treated in {flows.year}",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        xaxis={"title": "longitude (°)", "constrain": "domain"},
+        yaxis_title="latitude (°)",
+        yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
+        height=560,
+    )
+    return figure
+
+
+def flow_rows(flows: FlowResult) -> list[list]:
+    """One row per region: cycles, at home, elsewhere, abroad, unmet, where they go."""
+    return [
+        [
+            f"{r.region} {r.name}",
+            r.cycles,
+            r.own_region,
+            r.other_regions,
+            r.abroad,
+            r.unmet,
+            ", ".join(
+                f"{k} {v:,.0f}"
+                for k, v in sorted(flows.between.get(r.region, {}).items(), key=lambda x: -x[1])
+                if k != r.region
+            )
+            or "—",
+        ]
+        for r in flows.regions
+    ]
+
+
+FLOW_HEADER = ["region", "cycles", "at home", "other regions", "abroad", "unmet", "goes to"]
 
 
 def _e(x) -> str:
@@ -111,6 +214,9 @@ def country_report(
     access: AccessResult | None = None,
     supply: SupplyResult | None = None,
     centres: list[Centre] | None = None,
+    *,
+    flows: FlowResult | None = None,
+    abroad: list[Centre] | None = None,
 ) -> str:
     """The whole report as one HTML document."""
     last = demand.start_year + demand.years - 1
@@ -181,6 +287,23 @@ def country_report(
             + "</p>",
             "<p>Assumptions: " + "; ".join(_e(a) for a in gap.assumptions) + "</p>",
         ]
+    if flows:
+        parts += [
+            f"<h2>Where patients are treated in {flows.year}</h2>",
+            f"<p>Assignment: {_e(flows.method)}; travel: {_e(flows.travel_time)}. "
+            f"{flows.treated_cycles:,.0f} of {flows.cycles:,.0f} cycles treated "
+            f"({flows.abroad_cycles:,.0f} abroad), {flows.unmet_cycles:,.0f} unmet. Treated "
+            f"cycles travel a median {flows.travel_h['median']:.2f} h "
+            f"({flows.road_km['median']:,.0f} km by road), 90th percentile "
+            f"{flows.travel_h['p90']:.2f} h; "
+            + "; ".join(f"beyond {k} h: {v:.1%}" for k, v in flows.treated_beyond_h.items())
+            + ".</p>",
+            _table(FLOW_HEADER, flow_rows(flows)),
+            flow_map(country, flows, [*(centres or []), *(abroad or [])]).to_html(
+                full_html=False, include_plotlyjs=False, config={"displaylogo": False}
+            ),
+            "<p>Assumptions: " + "; ".join(_e(a) for a in flows.assumptions) + "</p>",
+        ]
     if access:
         parts += [
             f"<h2>Geographic access ({_e(access.method)}, {access.catchment_h:g} h)</h2>",
@@ -196,7 +319,13 @@ def country_report(
             + f". Travel time: {_e(access.travel_time)}.</p>",
         ]
     if supply:
-        parts += ["<h2>Isotope supply</h2>", _table(["", ""], supply.summary_rows())]
+        parts += [
+            "<h2>Isotope supply and patients</h2>",
+            _table(["", ""], supply.summary_rows()),
+            "<p>Mean and 95% Monte Carlo interval per year. Assumptions: "
+            + "; ".join(_e(a) for a in supply.patients.assumptions)
+            + "</p>",
+        ]
     if demand.warnings:
         parts.append("<h2>Warnings</h2><ul class='warn'>")
         parts += [f"<li>{_e(w)}</li>" for w in demand.warnings]

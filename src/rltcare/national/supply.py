@@ -9,8 +9,11 @@ up to its weekly capacity; irradiated bulk it cannot use may wait one week (deca
 if its ``bulk_shelf_life_h`` allows; transport to the hospital decays the product
 (``lead_time_h``, which must be within the product's shelf life); finished product is
 not stored from week to week. Demand per week (GBq at
-administration) minus what arrives is the shortfall, shared in proportion to demand;
-dividing by the activity per cycle gives deferred cycles.
+administration) minus what arrives is the shortfall; dividing by the activity per cycle
+gives deferred cycles. Deferred cycles queue and are caught up from later weeks' product,
+and waiting patients may die or go elsewhere (:mod:`rltcare.national.waiting`): the
+processors are asked each week for the booked cycles plus the deferred ones the centres
+can take.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rltcare.errors import InputError
 from rltcare.national.uncertainty import rng_for
+from rltcare.national.waiting import PatientEffect, Queue, Waiting
 from rltcare.result import Result
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -157,6 +161,7 @@ class SupplyResult(Result):
     worst_week_share_mean: float
     outage_processes: dict[str, OutageProcess]
     shortfall_by_week_mean: list[float]
+    patients: PatientEffect
 
     def summary_rows(self) -> list[tuple[str, str]]:
         rows = [
@@ -165,7 +170,6 @@ class SupplyResult(Result):
             ("shortfall a year (mean)", f"{self.shortfall_gbq_mean_per_year:,.0f} GBq"),
             ("shortfall a year (95th percentile)", f"{self.shortfall_gbq_p95_per_year:,.0f} GBq"),
             ("weeks short a year (mean)", f"{self.weeks_short_mean_per_year:.2f}"),
-            ("deferred cycles a year (mean)", f"{self.deferred_cycles_mean_per_year:,.0f}"),
             ("P(any shortfall in a year)", f"{self.probability_any_shortfall_per_year:.1%}"),
             ("worst week: share of demand unmet (mean)", f"{self.worst_week_share_mean:.1%}"),
         ]
@@ -173,6 +177,16 @@ class SupplyResult(Result):
             (f"outages {k}", f"{p.rate_per_year:.2f}/year, median {p.median_weeks:.1f} weeks")
             for k, p in self.outage_processes.items()
         ]
+        effect = self.patients
+        rows += [
+            ("deferred cycles a year (mean, 95% interval)", effect.deferred_cycles_per_year.text()),
+            ("caught up later a year", effect.caught_up_cycles_per_year.text()),
+            ("mean delay of a deferred cycle", f"{effect.delay_weeks.text('.1f')} weeks"),
+            ("deaths while waiting a year", effect.deaths_waiting_per_year.text(",.1f")),
+        ]
+        if effect.drop_out_after_weeks is not None:
+            rows.append(("gone elsewhere a year", effect.dropped_out_per_year.text(",.1f")))
+        rows.append(("hazard while waiting", f"{effect.hazard.rate_per_year:.3g} a year"))
         return rows
 
 
@@ -186,6 +200,7 @@ def simulate_supply(
     years: int = 10,
     replications: int = 100,
     reserve: float = 0.0,
+    waiting: Waiting | None = None,
     seed: int = 0,
 ) -> SupplyResult:
     """Weekly GBq shortfall over ``years`` (Monte Carlo over random outages).
@@ -193,7 +208,8 @@ def simulate_supply(
     ``demand_gbq_per_week`` is one number or one per year. ``reserve`` scales every
     reactor's and processor's capacity by (1 + reserve), the outage reserve capacity
     of the OECD-NEA's High-level Group on the Security of Supply of Medical Radioisotopes. Reactors without their own outage process use the one fitted to the
-    network's history for that reactor.
+    network's history for that reactor. ``waiting`` says how deferred cycles are caught
+    up and the hazard of death while waiting (default: none counted).
     """
     if not 1 <= replications <= 10_000 or not 1 <= years <= 30:
         raise InputError("replications 1-10000 and years 1-30", field="replications")
@@ -232,7 +248,10 @@ def simulate_supply(
         feeds.append(
             sum(produced[:, index[r]] * s for r, s in zip(processor.reactors, share, strict=True))
         )
-    arrived = _deliver(feeds, network.processors, demand, reserve, half_life_h)
+    queue = Queue(
+        waiting or Waiting(), replications, weeks, demand / gbq_per_cycle, rng_for(seed, "wait")
+    )
+    arrived = _deliver(feeds, network.processors, queue, gbq_per_cycle, reserve, half_life_h)
     shortfall = np.maximum(demand[None, :] - arrived, 0.0)
     yearly = shortfall.reshape(replications, years, WEEKS_PER_YEAR).sum(axis=2)
     short_weeks = (shortfall > 1e-9).reshape(replications, years, WEEKS_PER_YEAR).sum(axis=2)
@@ -251,6 +270,7 @@ def simulate_supply(
         worst_week_share_mean=float(worst.mean()),
         outage_processes=processes,
         shortfall_by_week_mean=[float(v) for v in shortfall.mean(axis=0)],
+        patients=queue.effect(years),
     )
 
 
@@ -268,12 +288,12 @@ def _processes(network: SupplyNetwork) -> dict[str, OutageProcess]:
     return out
 
 
-def _deliver(feeds, processors, demand, reserve, half_life_h) -> np.ndarray:
-    """Activity arriving at hospitals each week (reps, weeks).
+def _deliver(feeds, processors, queue: Queue, gbq_per_cycle, reserve, half_life_h):
+    """Activity arriving at hospitals each week (reps, weeks), for the booked cycles.
 
-    Processors, in the order given, make what is still needed (up to capacity and the
-    bulk on hand); fresh bulk left over waits one week, decaying, where its
-    ``bulk_shelf_life_h`` allows.
+    Processors, in the order given, make what is still needed (booked and deferred cycles
+    the centres can take; up to capacity and the bulk on hand); fresh bulk left over waits
+    one week, decaying, where its ``bulk_shelf_life_h`` allows.
     """
     reps, weeks = feeds[0].shape
     transit = [np.exp(-np.log(2) * p.lead_time_h / half_life_h) for p in processors]
@@ -281,7 +301,8 @@ def _deliver(feeds, processors, demand, reserve, half_life_h) -> np.ndarray:
     stock = [np.zeros(reps) for _ in processors]
     arrived = np.zeros((reps, weeks))
     for w in range(weeks):
-        needed = np.full(reps, demand[w])
+        wanted = queue.wanted_cycles(w) * gbq_per_cycle
+        needed = wanted.copy()
         for k, processor in enumerate(processors):
             on_hand = feeds[k][:, w] + stock[k]
             made = np.minimum(
@@ -291,6 +312,8 @@ def _deliver(feeds, processors, demand, reserve, half_life_h) -> np.ndarray:
             needed = needed - made * transit[k]
             keep = processor.bulk_shelf_life_h >= 168
             stock[k] = np.minimum(on_hand - made, feeds[k][:, w]) * week_decay * keep
+        queue.settle(w, np.minimum(arrived[:, w], wanted) / gbq_per_cycle)
+        arrived[:, w] = np.minimum(arrived[:, w], queue.demand_cycles[w] * gbq_per_cycle)
     return arrived
 
 

@@ -1,19 +1,22 @@
-"""National planning: ``POST /api/v1/national/{demand,gap,access,supply}`` and the page."""
+"""National planning: ``POST /api/v1/national/{demand,gap,flows,access,supply}`` and the page."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.errors import InputError
 from rltcare.national.demand import DemandResult, Expansion, Scenario, demand
+from rltcare.national.flows import FlowResult, patient_flows
 from rltcare.national.gap import Centre, GapResult, capacity_gap, centres_from_rows, place_centre
 from rltcare.national.regional import METHODS, AccessResult, regional_access
-from rltcare.national.report import demand_map
+from rltcare.national.report import FLOW_HEADER, demand_map, flow_map, flow_rows
 from rltcare.national.supply import SupplyNetwork, SupplyResult, simulate_supply
+from rltcare.national.waiting import Waiting, hazard_for
 from rltcare.units import Duration
 from rltcare.web.deps import CatalogDep
 from rltcare.web.templating import figure_html, render, validate_form
@@ -47,6 +50,26 @@ class GapRequest(DemandRequest):
     quantile: str = Field("median", pattern="^(low|median|high)$")
 
 
+class FlowShare(BaseModel):
+    """The share of a region's cycles treated at a centre."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: str
+    centre: str
+    share: float = Field(ge=0, le=1)
+
+
+class FlowsRequest(GapRequest):
+    abroad: list[Centre] = Field(
+        default_factory=list, description="Centres abroad; region is their country code."
+    )
+    max_hours: Duration | None = Field(None, description="Longest journey, h or text.")
+    flows: list[FlowShare] | None = Field(
+        None, description="Your flows instead of nearest-with-capacity (pairs not given: 0)."
+    )
+
+
 class AccessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,6 +91,11 @@ class SupplyRequest(BaseModel):
     years: int = Field(10, ge=1, le=30)
     replications: int = Field(100, ge=1, le=2000)
     reserve: float = Field(0.0, ge=0, le=5)
+    waiting: Waiting | None = Field(
+        None,
+        description="Catch-up, drop-out and hazard of death while waiting (default: the "
+        "hazard of the product's approved indications, 20% catch-up, no drop-out).",
+    )
     seed: int = 0
 
 
@@ -113,6 +141,37 @@ def gap_endpoint(request: GapRequest, catalog: CatalogDep) -> GapResult:
     )
 
 
+@api.post("/flows", response_model=FlowResult, operation_id="national_flows")
+def flows_endpoint(request: FlowsRequest, catalog: CatalogDep) -> FlowResult:
+    """Where each region's cycles are treated: flows between regions and abroad, unmet."""
+    country = catalog.country(request.country)
+    home = _placed(request.centres, country)
+    everywhere = [*home, *request.abroad]
+    shares = None
+    if request.flows is not None:
+        codes = {r.code: i for i, r in enumerate(country.regions)}
+        ids = {c.id: j for j, c in enumerate(everywhere)}
+        shares = np.zeros((len(codes), len(ids)))
+        for k, item in enumerate(request.flows):
+            for field, value, known in (
+                ("region", item.region, codes),
+                ("centre", item.centre, ids),
+            ):
+                if value not in known:
+                    raise InputError(f"unknown {field} {value!r}", field=f"flows[{k}].{field}")
+            shares[codes[item.region], ids[item.centre]] = item.share
+    return patient_flows(
+        _demand(request, catalog),
+        home,
+        abroad=request.abroad,
+        year=request.year,
+        quantile=request.quantile,
+        shares=shares,
+        max_hours=request.max_hours,
+        catalog=catalog,
+    )
+
+
 @api.post("/access", response_model=AccessResult, operation_id="national_access")
 def access_endpoint(request: AccessRequest, catalog: CatalogDep) -> AccessResult:
     """FCA accessibility per region, share beyond 1-3 h, optional new sites."""
@@ -130,8 +189,13 @@ def access_endpoint(request: AccessRequest, catalog: CatalogDep) -> AccessResult
 
 @api.post("/supply", response_model=SupplyResult, operation_id="national_supply")
 def supply_endpoint(request: SupplyRequest, catalog: CatalogDep) -> SupplyResult:
-    """Weekly GBq shortfall under reactor calendars and planned and random outages."""
+    """Weekly GBq shortfall under reactor outages; deferred cycles, delay, deaths waiting."""
     product = catalog.radiopharmaceutical(request.product)
+    approved = {
+        k: 1.0
+        for k, ind in catalog.indications.items()
+        if ind.label == "approved" and ind.product == product.id
+    }
     return simulate_supply(
         request.network,
         request.demand_gbq_per_week,
@@ -141,6 +205,7 @@ def supply_endpoint(request: SupplyRequest, catalog: CatalogDep) -> SupplyResult
         years=request.years,
         replications=request.replications,
         reserve=request.reserve,
+        waiting=request.waiting or Waiting(hazard=hazard_for(approved)),
         seed=request.seed,
     )
 
@@ -155,6 +220,7 @@ class PageForm(BaseModel):
     growth_per_year: float = Field(0.01, ge=-0.1, le=0.2)
     pre_taxane_from: int | None = Field(None, ge=1990, le=2100)
     centres: str = ""
+    abroad: str = ""
     method: str = Field("e2sfca", pattern="^(2sfca|e2sfca|3sfca)$")
     catchment: Duration = 2.0
 
@@ -167,6 +233,7 @@ DEFAULTS = {
     "catchment": "2 h",
     "pre_taxane_from": "",
     "centres": "",
+    "abroad": "",
 }
 
 
@@ -189,6 +256,8 @@ def _page(request: Request, catalog, form: dict, submitted: bool = False):
         "demand": None,
         "gap": None,
         "access": None,
+        "flows": None,
+        "flow_header": FLOW_HEADER,
     }
     if submitted:
         parsed, errors = validate_form(PageForm, form)
@@ -197,7 +266,7 @@ def _page(request: Request, catalog, form: dict, submitted: bool = False):
             try:
                 context.update(_results(parsed, catalog))
             except InputError as exc:
-                key = "centres" if exc.file == "centres" else (exc.field or "country")
+                key = exc.file if exc.file in ("centres", "abroad") else (exc.field or "country")
                 context["errors"] = {key: exc.one_line()}
     status = 422 if context["errors"] else 200
     return render(request, "national.html", context, status_code=status)
@@ -217,14 +286,23 @@ def _results(form: PageForm, catalog) -> dict:
         draws=500,
     )
     demand_result = _demand(request, catalog)
-    out = {"demand": demand_result, "gap": None, "access": None}
+    out = {"demand": demand_result, "gap": None, "access": None, "flows": None}
     centres = []
+    if form.abroad.strip() and not form.centres.strip():
+        raise InputError("give the centres at home too", file="abroad")
     if form.centres.strip():
         rows = csv.DictReader(io.StringIO(form.centres.strip()))
         centres = centres_from_rows(rows, country, file="centres")
+        abroad = []
+        if form.abroad.strip():
+            rows = csv.DictReader(io.StringIO(form.abroad.strip()))
+            abroad = centres_from_rows(rows, None, file="abroad")
         out["gap"] = capacity_gap(demand_result, centres, catalog=catalog)
         out["access"] = regional_access(
             country, centres, method=form.method, catchment_h=form.catchment
         )
+        out["flows"] = patient_flows(demand_result, centres, abroad=abroad, catalog=catalog)
+        out["flow_rows"] = flow_rows(out["flows"])
+        out["flow_plot"] = figure_html(flow_map(country, out["flows"], [*centres, *abroad]))
     out["plot"] = figure_html(demand_map(country, demand_result, out["gap"], centres))
     return out

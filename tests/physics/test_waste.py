@@ -141,11 +141,11 @@ def test_jurisdiction_levels_are_summed(catalog):
         mix, 1.0, Clearance(), jurisdiction=catalog.jurisdiction("it"), catalog=catalog
     )
     by_hand = release_time(
-        mix, 1.0, Clearance(nuclide_levels_bq_g={"Lu-177": 100.0, "I-131": 10.0}), catalog=catalog
+        mix, 1.0, Clearance(nuclide_levels_bq_g={"Lu-177": 90.0, "I-131": 9.0}), catalog=catalog
     )
     assert by_rule.storage_time_h == pytest.approx(by_hand.storage_time_h, rel=1e-6)
     # 1 MBq in 1 kg = 1000 Bq/g each: the sum needs longer than I-131 alone would.
-    alone = T_I131_D * np.log2(1000 / 10)
+    alone = T_I131_D * np.log2(1000 / 9)
     assert by_rule.storage_time_d > alone
 
 
@@ -215,15 +215,20 @@ def test_occupancy_with_resolved_levels(catalog):
 
 
 def test_eu_member_states_share_the_directive_levels(catalog):
-    """The four EU files carry the same Table A levels, each with a source."""
-    tables = []
+    """The EU files carry the same Table A levels, each with a source; Italy's are 90 % of
+    them (D.Lgs. 101/2020 Allegato I point 8.2-bis, medical waste with T½ < 60 d)."""
+    tables = {}
     for jid in EU_STATES:
         rule = catalog.jurisdiction(jid).clearance
         assert rule.method == "levels"
         assert all(len(level.source) > 20 for level in rule.levels)
-        tables.append({level.nuclide: level.level_bq_g for level in rule.levels})
-    assert all(table == tables[0] for table in tables)
-    assert tables[0]["Lu-177"] == 100.0 and tables[0]["I-131"] == 10.0
+        tables[jid] = {level.nuclide: level.level_bq_g for level in rule.levels}
+    directive = tables["de"]
+    assert tables["pl"] == directive and tables["es"] == directive
+    assert tables["it"] == pytest.approx(
+        {nuclide: 0.9 * level for nuclide, level in directive.items()}
+    )
+    assert directive["Lu-177"] == 100.0 and directive["I-131"] == 10.0
 
 
 def test_clearance_table_is_validated():

@@ -201,7 +201,7 @@ def test_waste_us_prints_the_survey_rule(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["-j", "de", "--nuclide", "Lu-177m"], "no clearance level for Lu-177m in jurisdiction 'de'"),
+        (["-j", "pl", "--nuclide", "Lu-177m"], "no clearance level for Lu-177m in jurisdiction 'pl'"),
         (["-j", "de", "--nuclide", "Lu-177", "--level", "Lu-177m"], "--level takes NUCLIDE=LEVEL"),
         (["-j", "de", "--nuclide", "Lu-177", "--level", "Lu-177m=2 h"], "is a time"),
         (["-j", "fr", "--nuclide", "Lu-177"], "unknown jurisdiction 'fr'"),

@@ -141,11 +141,11 @@ def test_jurisdiction_levels_are_summed(catalog):
         mix, 1.0, Clearance(), jurisdiction=catalog.jurisdiction("it"), catalog=catalog
     )
     by_hand = release_time(
-        mix, 1.0, Clearance(nuclide_levels_bq_g={"Lu-177": 100.0, "I-131": 10.0}), catalog=catalog
+        mix, 1.0, Clearance(nuclide_levels_bq_g={"Lu-177": 90.0, "I-131": 9.0}), catalog=catalog
     )
     assert by_rule.storage_time_h == pytest.approx(by_hand.storage_time_h, rel=1e-6)
     # 1 MBq in 1 kg = 1000 Bq/g each: the sum needs longer than I-131 alone would.
-    alone = T_I131_D * np.log2(1000 / 10)
+    alone = T_I131_D * np.log2(1000 / 9)
     assert by_rule.storage_time_d > alone
 
 
@@ -162,11 +162,11 @@ def test_uk_i131_level_is_ten_times_lower(catalog):
 
 def test_missing_level_is_named_and_can_be_given(catalog):
     mix = product_mix(catalog.radiopharmaceutical("lu177-dotatate"), 7400.0, catalog)
-    de = catalog.jurisdiction("de")
-    with pytest.raises(InputError, match="no clearance level for Lu-177m in jurisdiction 'de'"):
-        clear_container(mix, 5.0, Clearance(), jurisdiction=de, catalog=catalog)
+    pl = catalog.jurisdiction("pl")
+    with pytest.raises(InputError, match="no clearance level for Lu-177m in jurisdiction 'pl'"):
+        clear_container(mix, 5.0, Clearance(), jurisdiction=pl, catalog=catalog)
     given = Clearance(nuclide_levels_bq_g={"Lu-177m": 1.0})
-    result = clear_container(mix, 5.0, given, jurisdiction=de, catalog=catalog)
+    result = clear_container(mix, 5.0, given, jurisdiction=pl, catalog=catalog)
     by_hand = release_time(
         mix, 5.0, Clearance(nuclide_levels_bq_g={"Lu-177": 100.0, "Lu-177m": 1.0}), catalog=catalog
     )
@@ -215,15 +215,34 @@ def test_occupancy_with_resolved_levels(catalog):
 
 
 def test_eu_member_states_share_the_directive_levels(catalog):
-    """The four EU files carry the same Table A levels, each with a source."""
-    tables = []
+    """The EU files carry the same Table A levels, each with a source; Italy's are 90 % of
+    them (D.Lgs. 101/2020 Allegato I point 8.2-bis, medical waste with T½ < 60 d)."""
+    tables = {}
     for jid in EU_STATES:
         rule = catalog.jurisdiction(jid).clearance
         assert rule.method == "levels"
         assert all(len(level.source) > 20 for level in rule.levels)
-        tables.append({level.nuclide: level.level_bq_g for level in rule.levels})
-    assert all(table == tables[0] for table in tables)
-    assert tables[0]["Lu-177"] == 100.0 and tables[0]["I-131"] == 10.0
+        tables[jid] = {level.nuclide: level.level_bq_g for level in rule.levels}
+    directive = tables["pl"]
+    assert tables["es"] == directive
+    assert tables["it"] == pytest.approx(
+        {nuclide: 0.9 * level for nuclide, level in directive.items()}
+    )
+    # Germany's own Anlage 4 table agrees on the Directive's nuclides and lists more.
+    assert {nuclide: tables["de"][nuclide] for nuclide in directive} == directive
+    assert directive["Lu-177"] == 100.0 and directive["I-131"] == 10.0
+
+
+def test_germany_clears_lu177m_with_its_own_level(catalog):
+    """StrlSchV Anlage 4 Tabelle 1 Spalte 3: Lu-177m+ 0.1 Bq/g, no --level needed."""
+    de = catalog.jurisdiction("de")
+    assert de.clearance.level("Lu-177m").level_bq_g == 0.1
+    assert de.clearance.level("Lu-177m").includes_progeny
+    result = clear_container({"Lu-177m": 1.0}, 5.0, Clearance(), jurisdiction=de, catalog=catalog)
+    # 200 Bq/g of Lu-177m needs log2(2000) half-lives; the Lu-177 it feeds is summed against its
+    # own 100 Bq/g (2e-4 of the sum, inside the tolerance).
+    assert result.nuclide_levels_bq_g == {"Lu-177m": 0.1, "Lu-177": 100.0}
+    assert result.storage_time_d == pytest.approx(160.4 * np.log2(2000), rel=2e-3)
 
 
 def test_clearance_table_is_validated():

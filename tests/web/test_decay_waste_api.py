@@ -113,7 +113,7 @@ def test_waste_by_jurisdiction(client):
     assert response.status_code == 200
     data = response.json()
     assert data["jurisdiction"] == "it"
-    assert data["nuclide_levels_bq_g"] == {"Lu-177": 100.0, "Lu-177m": 1.0}
+    assert data["nuclide_levels_bq_g"] == {"Lu-177": 90.0, "Lu-177m": 1.0}
     assert data["dominant_nuclide"] == "Lu-177m"
 
 

@@ -63,6 +63,7 @@ class SurvivalResult(Result):
 class ToxicityResult(Result):
     ctcae_version: str
     verified: bool | None
+    warning: str | None = None
     min_grade: int
     patients: int
     grade_counts: dict[str, int]
@@ -149,7 +150,8 @@ def toxicity(
     counts = graded.groupby(["term", "grade"]).size()
     return ToxicityResult(
         ctcae_version=ctcae_version,
-        verified=bool(graded["verified"].iloc[0]) if len(graded) else None,
+        verified=bool(graded["verified"].all()) if len(graded) else None,
+        warning=ctcae.version(ctcae_version).warning(set(graded["term"])) if len(graded) else None,
         min_grade=min_grade,
         patients=len(tte),
         grade_counts={f"{t} grade {g}": int(n) for (t, g), n in counts.items()},

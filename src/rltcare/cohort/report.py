@@ -85,8 +85,8 @@ harmonised to CR/PR/SD/PD/NE for comparison. Options: {{ options }}.</p>
 <table><thead><tr><th>analysis</th><th>method and reference</th></tr></thead><tbody>
 {% for name, ref in statistics %}<tr><td>{{ name }}</td><td>{{ ref }}</td></tr>{% endfor %}
 </tbody></table>
-{% if ctcae %}<p{% if not ctcae.verified %} class="warn"{% endif %}>CTCAE v{{ ctcae.version }}:
-{{ ctcae.source }}{% if not ctcae.verified %} (thresholds NOT verified for this version){% endif %}</p>{% endif %}
+{% if ctcae %}<p{% if ctcae.warning %} class="warn"{% endif %}>CTCAE v{{ ctcae.version }}:
+{{ ctcae.source }}{% if ctcae.warning %}. WARNING: {{ ctcae.warning }}{% endif %}</p>{% endif %}
 </section>
 </body></html>
 """)
@@ -108,7 +108,7 @@ def render(analysis: CohortAnalysis, *, title: str = "RLT cohort report") -> str
     ctc = None
     if analysis.toxicity:
         v = ctcae.version(analysis.toxicity.ctcae_version)
-        ctc = {"version": v.version, "verified": v.verified, "source": v.source}
+        ctc = {"version": v.version, "source": v.source, "warning": analysis.toxicity.warning}
     options = ", ".join(f"{k} = {v}" for k, v in analysis.options.model_dump().items())
     return TEMPLATE.render(
         title=title,

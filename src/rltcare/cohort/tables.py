@@ -70,6 +70,7 @@ TABLES: dict[str, TableSpec] = {
             "tlg",
             "new_lesions",
             "unequivocal_progression",
+            "lesions",
         ),
         booleans=("new_lesions", "unequivocal_progression"),
     ),

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.cohort.assess import CRITERION_TABLE, assess_table, per_patient
-from rltcare.cohort.source import Cohort
+from rltcare.cohort.source import Cohort, SourceGap
 from rltcare.cohort.tables import typed
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking, competing_risks, ctcae, survival
@@ -110,6 +110,9 @@ class CohortAnalysis(Result):
     survival: SurvivalResult | None = None
     toxicity: ToxicityResult | None = None
     funnel: Funnel | None = None
+    source_gaps: list[SourceGap] = Field(
+        default_factory=list, description="source fields that were empty, and the consequence"
+    )
 
 
 def discordance(
@@ -325,6 +328,7 @@ def analyse(cohort: Cohort, options: CohortOptions | None = None) -> CohortAnaly
             for rs in responses.values()
             if rs
         },
+        "source_gaps": list(cohort.gaps),
         "not_evaluable": {
             rs[0].criterion: {r.patient_id: r.reason or "" for r in rs if not r.evaluable}
             for rs in responses.values()

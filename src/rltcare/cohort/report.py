@@ -69,6 +69,17 @@ td,th{border:1px solid #ccd;padding:.25em .6em;text-align:left}th{background:#f3
 {% for key, s in analysis.inputs.items() %}<tr><td>{{ key }}</td><td>{{ s.name }}</td>
 <td>{{ s.rows }}</td><td>{{ s.patients if s.patients is not none else "—" }}</td></tr>{% endfor %}
 </tbody></table>
+{% if analysis.source_gaps %}
+<h2 id="gaps">Registry data gaps</h2>
+<p class="note">Registry fields that were empty for the rows shown, and what each leaves not
+evaluable (a criterion reported NE for these patients says why).</p>
+<table><thead><tr><th>table</th><th>field</th><th>rows</th><th>empty</th><th>consequence</th></tr></thead><tbody>
+{% for g in analysis.source_gaps %}<tr><td>{{ g.table }}</td><td>{{ g.field }}</td>
+<td>{{ g.scope if g.rows is none else g.scope ~ ": " ~ g.rows }}</td>
+<td>{{ "not stored" if g.missing is none else ("no rows" if g.rows == 0 else g.missing) }}</td>
+<td>{{ g.consequence }}</td></tr>{% endfor %}
+</tbody></table>
+{% endif %}
 {% for p in panels %}
 <section id="{{ p.key }}"><h2>{{ p.title }}</h2><p class="note">{{ p.note }}</p>
 {% if p.figure %}{{ plots[p.key] | safe }}{% endif %}

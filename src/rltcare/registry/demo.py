@@ -9,6 +9,20 @@ N Engl J Med 2017;376:125-135): PFS 65.2 % at 20 months, objective response 18 %
 analysis, Strosberg et al., Lancet Oncol 2021;22:1752-1763). Times are exponential
 with those medians; adverse-event rates are the trials' any-grade rates. The data
 are generated text in the import template and go through the importer's checks.
+
+Measurements are bounded to what registries see:
+
+- baseline PSA is log-normal with the VISION Lu-PSMA arm's median, 77.5 ng/mL (TheraP:
+  93.5; both as tabulated in Curr Oncol 2024;31:1400-15, Table 1); the spread (log-SD 1.2)
+  and the 1-5000 ng/mL bounds are estimates. PSA is sampled every 6 weeks until 24 weeks
+  after progression (next line of therapy), doubling every 3 months after progression;
+- RECIST: a lymph-node target has a short axis of 15-30 mm (measurable), bone lesions
+  are non-targets; NET patients have a liver and a nodal target;
+- labs (hb, plt, anc, wbc, creatinine) carry typical adult reference ranges (estimates:
+  each laboratory sets its own), with a marrow dose-response per patient (estimate);
+- a third of prostate patients have FDG PET (baseline and 12 weeks; TheraP screened with FDG PET)
+  with per-scan liver reference (SULmean about 1.8, SD 0.2: estimates) and PSMA PET
+  tumour volumes (RECIP 1.0).
 """
 
 from __future__ import annotations
@@ -26,6 +40,18 @@ from rltcare.registry.importers import ImportReport, import_tables
 CUTOFF = dt.date(2025, 12, 31)  # data cut-off: fixed, so a seed always gives the same cohort
 MONTH = 30.4375
 PSMA = {"os": 15.3, "pfs": 8.7, "psa50": 0.46, "interval_d": 42, "cycles": 6}
+PSA_BASELINE = {"median": 77.5, "log_sd": 1.2, "bounds": (1.0, 5000.0)}  # see module doc
+PSA_AFTER_PROGRESSION_D = 168  # sampling stops 24 weeks after progression
+#: (analyte, unit, reference range for men, for women, mean at baseline, marrow
+#: sensitivity): estimates. A count falls by sensitivity × the patient's marrow hit per cycle.
+LABS = (
+    ("hb", "g/dL", (13.5, 17.5), (12.0, 15.5), 12.3, 0.6),
+    ("plt", "10^9/L", (150, 400), (150, 400), 230, 1.0),
+    ("anc", "10^9/L", (1.8, 7.5), (1.8, 7.5), 4.2, 0.8),
+    ("wbc", "10^9/L", (4.0, 11.0), (4.0, 11.0), 6.5, 0.8),
+    ("creatinine", "µmol/L", (62, 106), (44, 80), 85, 0.0),
+)
+PET_SHARE = 1 / 3  # prostate patients with FDG and PSMA PET at baseline and 12 weeks
 NET = {
     "os": 48.0,
     "pfs": 20 * np.log(2) / -np.log(0.652),
@@ -186,6 +212,8 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
         }
     )
     setting = centre[3]
+    female = rows["patient"][-1]["sex"] == "female"
+    marrow = rng.beta(1.0, 12.0)  # fall of blood counts per cycle: most small, a few marked
     for k in cycles:
         when = dt.datetime.combine(
             start + dt.timedelta(days=k * p["interval_d"]), dt.time(9, 30), dt.UTC
@@ -203,22 +231,12 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                 "kidney_gy": round(float(rng.normal(3.0 if prostate else 4.0, 0.8)), 2),
             }
         )
-        for analyte, mean, unit in (
-            ("hb", 12.5, "g/dL"),
-            ("plt", 220, "10^9/L"),
-            ("creatinine", 85, "µmol/L"),
-        ):
-            rows["lab_result"].append(
-                {
-                    "pseudonym": pseudonym,
-                    "analyte": analyte,
-                    "value": round(float(mean * rng.normal(1 - 0.02 * k, 0.08)), 1),
-                    "unit": unit,
-                    "sampled_on": _day(when.date() - dt.timedelta(days=1)),
-                }
-            )
+        _labs(rows, rng, pseudonym, when.date() - dt.timedelta(days=1), k, marrow, female)
     _markers(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow))
-    _imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow))
+    respond = rng.random() < (0.3 if prostate else NET["orr"])
+    _imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), respond)
+    if prostate and rng.random() < PET_SHARE:
+        _pet(rows, rng, pseudonym, start, pfs_d, min(os_d, follow), respond)
     for term, (rate, severe) in (AE_PSMA if prostate else AE_NET).items():
         if cycles and rng.random() < rate:
             onset = start + dt.timedelta(days=int(rng.uniform(3, 30 + 40 * len(cycles))))
@@ -248,12 +266,37 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
     )
 
 
+def _labs(rows, rng, pseudonym, sampled: dt.date, cycle: int, marrow: float, female) -> None:
+    """Blood counts falling by ``marrow`` per cycle given (creatinine rising slowly)."""
+    for analyte, unit, male_range, female_range, mean, sensitivity in LABS:
+        low, high = female_range if female else male_range
+        trend = max((1 - sensitivity * marrow) ** cycle, 0.25)
+        if analyte == "creatinine":
+            trend = 1 + 0.02 * cycle
+        rows["lab_result"].append(
+            {
+                "pseudonym": pseudonym,
+                "analyte": analyte,
+                "value": round(float(mean * trend * rng.normal(1, 0.08)), 2),
+                "unit": unit,
+                "ref_low": low,
+                "ref_high": high,
+                "sampled_on": _day(sampled),
+            }
+        )
+
+
 def _markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
     """PSA (or chromogranin A) every 6 weeks: towards a nadir, then rising after progression."""
-    baseline = float(rng.lognormal(np.log(80 if prostate else 300), 1.0))
+    if prostate:
+        low, high = PSA_BASELINE["bounds"]
+        drawn = rng.lognormal(np.log(PSA_BASELINE["median"]), PSA_BASELINE["log_sd"])
+        baseline = float(np.clip(drawn, low, high))
+    else:
+        baseline = float(rng.lognormal(np.log(300), 1.0))
     responder = rng.random() < PSMA["psa50"] if prostate else rng.random() < 0.3
     nadir = rng.uniform(0.6, 0.98) if responder else rng.uniform(-0.6, 0.4)
-    for day in np.arange(-7, until_d, 42):
+    for day in np.arange(-7, min(until_d, pfs_d + PSA_AFTER_PROGRESSION_D), 42):
         fall = nadir * (1 - np.exp(-max(day, 0) / 20))
         rise = np.exp(max(day - pfs_d, 0) / 90 * np.log(2))  # doubling every 3 months
         value = max(baseline * (1 - fall) * rise * rng.normal(1, 0.05), 0.01)
@@ -261,23 +304,35 @@ def _markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
             {
                 "pseudonym": pseudonym,
                 "analyte": "psa" if prostate else "cga",
-                "value": round(min(value, 99_000), 2),
+                "value": round(value, 2),
                 "unit": "ng/mL" if prostate else "µg/L",
                 "sampled_on": _day(start + dt.timedelta(days=int(day))),
             }
         )
 
 
-def _imaging(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
-    """Two target lesions measured every 12 weeks; shrinking in responders, growing at progression."""
-    sizes = rng.uniform(15, 45, 2)
-    respond = rng.random() < (0.3 if prostate else NET["orr"])
-    sites = ("lymph-node", "bone") if prostate else ("liver", "lymph-node")
+def _imaging(rows, rng, pseudonym, start, prostate, pfs_d, until_d, respond) -> None:
+    """CT every 12 weeks: targets shrinking in responders, growing at progression.
+
+    Prostate: a nodal target (short axis 15-30 mm) and a bone non-target; NET: a liver and
+    a nodal target.
+    """
+    sizes = rng.uniform(15, 30, 2)
+    lesions = (
+        (("lymph-node", True), ("bone", False))
+        if prostate
+        else (
+            ("liver", True),
+            ("lymph-node", True),
+        )
+    )
     for scan, day in enumerate(np.arange(-14, until_d, 84)):
         factor = (0.55 if respond else rng.uniform(0.85, 1.1)) if 0 < day < pfs_d else 1.0
         if day >= pfs_d:
             factor = 1.35
-        for n, site in enumerate(sites):
+        for n, (site, target) in enumerate(lesions):
+            size = float(sizes[n] * factor)
+            node = site == "lymph-node"
             rows["imaging_assessment"].append(
                 {
                     "pseudonym": pseudonym,
@@ -286,9 +341,44 @@ def _imaging(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
                     "reader": "R1",
                     "lesion": f"L{n + 1}",
                     "site": site,
-                    "target": "yes",
-                    "long_axis_mm": round(float(sizes[n] * factor), 1),
+                    "target": "yes" if target else "no",
+                    "long_axis_mm": round(size * (1.4 if node else 1.0), 1) if target else "",
+                    "short_axis_mm": round(size, 1) if node else "",
                     "new_lesion": "yes" if day >= pfs_d and n == 0 and scan else "no",
+                }
+            )
+
+
+def _pet(rows, rng, pseudonym, start, pfs_d, until_d, respond) -> None:
+    """FDG PET (SULpeak per lesion, liver reference) and PSMA PET (tumour volume): baseline
+    and 12 weeks."""
+    peaks = rng.lognormal(np.log(6.0), 0.4, 2)
+    volume = rng.lognormal(np.log(150), 0.8)
+    for day in (-10, 84):
+        if day >= until_d:
+            break
+        factor = 1.0 if day < 0 else (0.5 if respond else 1.5 if day >= pfs_d else 1.05)
+        when = _day(start + dt.timedelta(days=day))
+        liver = round(float(rng.normal(1.8, 0.15)), 2)
+        for n, peak in enumerate(peaks):
+            lesion = {"pseudonym": pseudonym, "scanned_on": when, "reader": "R1"}
+            lesion |= {"lesion": f"P{n + 1}", "site": "bone", "target": "no"}
+            rows["imaging_assessment"].append(
+                lesion
+                | {
+                    "modality": "fdg-pet",
+                    "sul_peak": round(float(peak * factor * rng.normal(1, 0.05)), 2),
+                    "liver_sul_mean": liver,
+                    "liver_sul_sd": round(float(rng.uniform(0.15, 0.3)), 2),
+                    "new_lesion": "no",
+                }
+            )
+            rows["imaging_assessment"].append(
+                lesion
+                | {
+                    "modality": "psma-pet",
+                    "psma_tv_ml": round(float(volume / 2 * factor), 1),
+                    "new_lesion": "yes" if day >= pfs_d and n == 0 else "no",
                 }
             )
 

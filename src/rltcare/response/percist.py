@@ -29,15 +29,15 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rltcare.response.base import (
-    Assessment,
     NotEvaluable,
     Response,
     Rule,
     above,
     at_least,
-    best_response,
     guarded,
     percent_change,
+    scan_response,
+    scan_timeline,
     split_baseline,
 )
 
@@ -221,9 +221,8 @@ def evaluate(series: PetSeries, *, enforce_quality: bool = True) -> Response:
                 f"(≤5, ≤2 per organ) {base_sum:g}",
             )
         )
-    tps = []
-    for s in follow:
-        days = (s.date - base.date).days
+
+    def classify(s: PetScan, rules: list[Rule]) -> tuple:
         fail, unchecked = _gates(base, s)
         if unchecked:
             rules.append(
@@ -234,41 +233,17 @@ def evaluate(series: PetSeries, *, enforce_quality: bool = True) -> Response:
                 )
             )
         if fail and enforce_quality:
-            rules.append(Rule(rule="quality-gate-failed", date=s.date, text="; ".join(fail)))
-            tps.append(
-                Assessment(
-                    date=s.date,
-                    days=days,
-                    category="NE",
-                    harmonised="NE",
-                    rule="; ".join(fail),
-                    numbers={"quality": fail},
-                )
-            )
-            continue
+            return "NE", "; ".join(fail), {"quality": fail}, "quality-gate-failed"
         cat, why, nums = _category(base, s)
-        nums |= _secondary(base_sum, s)
-        rules.append(Rule(rule=f"{cat}", date=s.date, text=why, numbers=nums))
-        tps.append(
-            Assessment(
-                date=s.date,
-                days=days,
-                category=cat,
-                harmonised=HARMONISED[cat],
-                rule=why,
-                numbers=nums,
-            )
-        )
-    cat, harmonised, why = best_response(tps)
-    rules.append(Rule(rule="best", text=why))
-    return Response(
-        criterion=CRITERION,
-        version=VERSION,
-        patient_id=series.patient_id,
-        category=cat,
-        harmonised=harmonised,
-        timepoints=tps,
-        rules=rules,
+        return cat, why, nums | _secondary(base_sum, s)
+
+    tps = scan_timeline(base, follow, classify, HARMONISED, rules)
+    return scan_response(
+        CRITERION,
+        VERSION,
+        series.patient_id,
+        tps,
+        rules,
         options=options,
         metrics={
             "baseline_sul_peak": base.sul_peak,

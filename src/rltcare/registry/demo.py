@@ -45,8 +45,8 @@ PSA_AFTER_PROGRESSION_D = 168  # sampling stops 24 weeks after progression
 #: (analyte, unit, reference range for men, for women, mean at baseline, marrow
 #: sensitivity): estimates. A count falls by sensitivity × the patient's marrow hit per cycle.
 LABS = (
-    ("hb", "g/dL", (13.5, 17.5), (12.0, 15.5), 12.3, 0.6),
-    ("plt", "10^9/L", (150, 400), (150, 400), 230, 1.0),
+    ("hb", "g/dL", (13.5, 17.5), (12.0, 15.5), 12.3, 0.8),
+    ("plt", "10^9/L", (150, 400), (150, 400), 230, 1.6),
     ("anc", "10^9/L", (1.8, 7.5), (1.8, 7.5), 4.2, 0.8),
     ("wbc", "10^9/L", (4.0, 11.0), (4.0, 11.0), 6.5, 0.8),
     ("creatinine", "µmol/L", (62, 106), (44, 80), 85, 0.0),
@@ -270,14 +270,17 @@ def _labs(rows, rng, pseudonym, sampled: dt.date, cycle: int, marrow: float, fem
     """Blood counts falling by ``marrow`` per cycle given (creatinine rising slowly)."""
     for analyte, unit, male_range, female_range, mean, sensitivity in LABS:
         low, high = female_range if female else male_range
-        trend = max((1 - sensitivity * marrow) ** cycle, 0.25)
+        trend = max((1 - sensitivity * marrow) ** cycle, 0.15)
         if analyte == "creatinine":
             trend = 1 + 0.02 * cycle
         rows["lab_result"].append(
             {
                 "pseudonym": pseudonym,
                 "analyte": analyte,
-                "value": round(float(mean * trend * rng.normal(1, 0.08)), 2),
+                # transfusion keeps haemoglobin above about 5 g/dL
+                "value": round(float(max(mean * trend * rng.normal(1, 0.08), 0.4 * mean)), 2)
+                if analyte == "hb"
+                else round(float(mean * trend * rng.normal(1, 0.08)), 2),
                 "unit": unit,
                 "ref_low": low,
                 "ref_high": high,

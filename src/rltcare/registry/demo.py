@@ -10,19 +10,8 @@ analysis, Strosberg et al., Lancet Oncol 2021;22:1752-1763). Times are exponenti
 with those medians; adverse-event rates are the trials' any-grade rates. The data
 are generated text in the import template and go through the importer's checks.
 
-Measurements are bounded to what registries see:
-
-- baseline PSA is log-normal with the VISION Lu-PSMA arm's median, 77.5 ng/mL (TheraP:
-  93.5; both as tabulated in Curr Oncol 2024;31:1400-15, Table 1); the spread (log-SD 1.2)
-  and the 1-5000 ng/mL bounds are estimates. PSA is sampled every 6 weeks until 24 weeks
-  after progression (next line of therapy), doubling every 3 months after progression;
-- RECIST: a lymph-node target has a short axis of 15-30 mm (measurable), bone lesions
-  are non-targets; NET patients have a liver and a nodal target;
-- labs (hb, plt, anc, wbc, creatinine) carry typical adult reference ranges (estimates:
-  each laboratory sets its own), with a marrow dose-response per patient (estimate);
-- a third of prostate patients have FDG PET (baseline and 12 weeks; TheraP screened with FDG PET)
-  with per-scan liver reference (SULmean about 1.8, SD 0.2: estimates) and PSMA PET
-  tumour volumes (RECIP 1.0).
+Measurements (PSA, CT lesions, labs, PET) come from :mod:`rltcare.registry.demo_series`,
+bounded to what registries see; the module says where each number comes from.
 """
 
 from __future__ import annotations
@@ -35,22 +24,12 @@ from sqlalchemy.orm import Session
 
 from rltcare.registry import auth
 from rltcare.registry.access import SYSTEM
+from rltcare.registry.demo_series import imaging, iso, labs, markers, pet
 from rltcare.registry.importers import ImportReport, import_tables
 
 CUTOFF = dt.date(2025, 12, 31)  # data cut-off: fixed, so a seed always gives the same cohort
 MONTH = 30.4375
 PSMA = {"os": 15.3, "pfs": 8.7, "psa50": 0.46, "interval_d": 42, "cycles": 6}
-PSA_BASELINE = {"median": 77.5, "log_sd": 1.2, "bounds": (1.0, 5000.0)}  # see module doc
-PSA_AFTER_PROGRESSION_D = 168  # sampling stops 24 weeks after progression
-#: (analyte, unit, reference range for men, for women, mean at baseline, marrow
-#: sensitivity): estimates. A count falls by sensitivity × the patient's marrow hit per cycle.
-LABS = (
-    ("hb", "g/dL", (13.5, 17.5), (12.0, 15.5), 12.3, 0.8),
-    ("plt", "10^9/L", (150, 400), (150, 400), 230, 1.6),
-    ("anc", "10^9/L", (1.8, 7.5), (1.8, 7.5), 4.2, 0.8),
-    ("wbc", "10^9/L", (4.0, 11.0), (4.0, 11.0), 6.5, 0.8),
-    ("creatinine", "µmol/L", (62, 106), (44, 80), 85, 0.0),
-)
 PET_SHARE = 1 / 3  # prostate patients with FDG and PSMA PET at baseline and 12 weeks
 NET = {
     "os": 48.0,
@@ -84,10 +63,6 @@ CENTRES = [
     ("VIE", "Vienna General Hospital", "AT", "inpatient"),
 ]
 DEMO_PASSWORD = "rltcare-demo-2026"
-
-
-def _day(d: dt.date) -> str:
-    return d.isoformat()
 
 
 def generate(patients: int = 600, centres: int = 5, seed: int = 1) -> dict[str, pd.DataFrame]:
@@ -143,8 +118,8 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
     diagnosed = start - dt.timedelta(days=int(rng.uniform(1.5, 9) * 365))
     dx = {
         "pseudonym": pseudonym,
-        "diagnosed_on": _day(diagnosed),
-        "metastatic_on": _day(diagnosed + (start - diagnosed) * rng.uniform(0.2, 0.8)),
+        "diagnosed_on": iso(diagnosed),
+        "metastatic_on": iso(diagnosed + (start - diagnosed) * rng.uniform(0.2, 0.8)),
     }
     if prostate:
         dx |= {
@@ -174,15 +149,15 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                 "line": line,
                 "category": category,
                 "agent": agent,
-                "started_on": _day(begun),
-                "ended_on": _day(begun + dt.timedelta(days=120)),
+                "started_on": iso(begun),
+                "ended_on": iso(begun + dt.timedelta(days=120)),
             }
         )
     rows["eligibility_imaging"].append(
         {
             "pseudonym": pseudonym,
             "tracer": "ga68-psma-11" if prostate else "ga68-dotatate",
-            "scanned_on": _day(start - dt.timedelta(days=21)),
+            "scanned_on": iso(start - dt.timedelta(days=21)),
             "positive": "yes",
             "score_system": "promise" if prostate else "krenning",
             "score": int(rng.choice([2, 3])) if prostate else int(rng.choice([3, 4])),
@@ -192,7 +167,7 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
     rows["performance_status"].append(
         {
             "pseudonym": pseudonym,
-            "assessed_on": _day(start - dt.timedelta(days=7)),
+            "assessed_on": iso(start - dt.timedelta(days=7)),
             "scale": "ecog",
             "score": int(rng.choice([0, 1, 2], p=[0.4, 0.53, 0.07])),
         }
@@ -206,7 +181,7 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
             "pseudonym": pseudonym,
             "number": 1,
             "radiopharmaceutical": "lu177-psma-617" if prostate else "lu177-dotatate",
-            "started_on": _day(start),
+            "started_on": iso(start),
             "planned_cycles": p["cycles"],
             "end_reason": "completed" if len(cycles) == p["cycles"] else "progression",
         }
@@ -231,12 +206,12 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                 "kidney_gy": round(float(rng.normal(3.0 if prostate else 4.0, 0.8)), 2),
             }
         )
-        _labs(rows, rng, pseudonym, when.date() - dt.timedelta(days=1), k, marrow, female)
-    _markers(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow))
+        labs(rows, rng, pseudonym, when.date() - dt.timedelta(days=1), k, marrow, female)
+    markers(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), PSMA["psa50"])
     respond = rng.random() < (0.3 if prostate else NET["orr"])
-    _imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), respond)
+    imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), respond)
     if prostate and rng.random() < PET_SHARE:
-        _pet(rows, rng, pseudonym, start, pfs_d, min(os_d, follow), respond)
+        pet(rows, rng, pseudonym, start, pfs_d, min(os_d, follow), respond)
     for term, (rate, severe) in (AE_PSMA if prostate else AE_NET).items():
         if cycles and rng.random() < rate:
             onset = start + dt.timedelta(days=int(rng.uniform(3, 30 + 40 * len(cycles))))
@@ -249,8 +224,8 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                         "term": term,
                         "ctcae_version": "5.0",
                         "grade": grade,
-                        "onset_on": _day(onset),
-                        "resolved_on": _day(resolved) if resolved < CUTOFF else "",
+                        "onset_on": iso(onset),
+                        "resolved_on": iso(resolved) if resolved < CUTOFF else "",
                         "attribution": str(rng.choice(["possible", "probable"])),
                     }
                 )
@@ -260,130 +235,10 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
         {
             "pseudonym": pseudonym,
             "status": "dead" if dead else "alive",
-            "last_contact_on": _day(last),
-            "died_on": _day(last) if dead else "",
+            "last_contact_on": iso(last),
+            "died_on": iso(last) if dead else "",
         }
     )
-
-
-def _labs(rows, rng, pseudonym, sampled: dt.date, cycle: int, marrow: float, female) -> None:
-    """Blood counts falling by ``marrow`` per cycle given (creatinine rising slowly)."""
-    for analyte, unit, male_range, female_range, mean, sensitivity in LABS:
-        low, high = female_range if female else male_range
-        trend = max((1 - sensitivity * marrow) ** cycle, 0.15)
-        if analyte == "creatinine":
-            trend = 1 + 0.02 * cycle
-        rows["lab_result"].append(
-            {
-                "pseudonym": pseudonym,
-                "analyte": analyte,
-                # transfusion keeps haemoglobin above about 5 g/dL
-                "value": round(float(max(mean * trend * rng.normal(1, 0.08), 0.4 * mean)), 2)
-                if analyte == "hb"
-                else round(float(mean * trend * rng.normal(1, 0.08)), 2),
-                "unit": unit,
-                "ref_low": low,
-                "ref_high": high,
-                "sampled_on": _day(sampled),
-            }
-        )
-
-
-def _markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
-    """PSA (or chromogranin A) every 6 weeks: towards a nadir, then rising after progression."""
-    if prostate:
-        low, high = PSA_BASELINE["bounds"]
-        drawn = rng.lognormal(np.log(PSA_BASELINE["median"]), PSA_BASELINE["log_sd"])
-        baseline = float(np.clip(drawn, low, high))
-    else:
-        baseline = float(rng.lognormal(np.log(300), 1.0))
-    responder = rng.random() < PSMA["psa50"] if prostate else rng.random() < 0.3
-    nadir = rng.uniform(0.6, 0.98) if responder else rng.uniform(-0.6, 0.4)
-    for day in np.arange(-7, min(until_d, pfs_d + PSA_AFTER_PROGRESSION_D), 42):
-        fall = nadir * (1 - np.exp(-max(day, 0) / 20))
-        rise = np.exp(max(day - pfs_d, 0) / 90 * np.log(2))  # doubling every 3 months
-        value = max(baseline * (1 - fall) * rise * rng.normal(1, 0.05), 0.01)
-        rows["lab_result"].append(
-            {
-                "pseudonym": pseudonym,
-                "analyte": "psa" if prostate else "cga",
-                "value": round(value, 2),
-                "unit": "ng/mL" if prostate else "µg/L",
-                "sampled_on": _day(start + dt.timedelta(days=int(day))),
-            }
-        )
-
-
-def _imaging(rows, rng, pseudonym, start, prostate, pfs_d, until_d, respond) -> None:
-    """CT every 12 weeks: targets shrinking in responders, growing at progression.
-
-    Prostate: a nodal target (short axis 15-30 mm) and a bone non-target; NET: a liver and
-    a nodal target.
-    """
-    sizes = rng.uniform(15, 30, 2)
-    lesions = (
-        (("lymph-node", True), ("bone", False))
-        if prostate
-        else (
-            ("liver", True),
-            ("lymph-node", True),
-        )
-    )
-    for scan, day in enumerate(np.arange(-14, until_d, 84)):
-        factor = (0.55 if respond else rng.uniform(0.85, 1.1)) if 0 < day < pfs_d else 1.0
-        if day >= pfs_d:
-            factor = 1.35
-        for n, (site, target) in enumerate(lesions):
-            size = float(sizes[n] * factor)
-            node = site == "lymph-node"
-            rows["imaging_assessment"].append(
-                {
-                    "pseudonym": pseudonym,
-                    "scanned_on": _day(start + dt.timedelta(days=int(day))),
-                    "modality": "ct",
-                    "reader": "R1",
-                    "lesion": f"L{n + 1}",
-                    "site": site,
-                    "target": "yes" if target else "no",
-                    "long_axis_mm": round(size * (1.4 if node else 1.0), 1) if target else "",
-                    "short_axis_mm": round(size, 1) if node else "",
-                    "new_lesion": "yes" if day >= pfs_d and n == 0 and scan else "no",
-                }
-            )
-
-
-def _pet(rows, rng, pseudonym, start, pfs_d, until_d, respond) -> None:
-    """FDG PET (SULpeak per lesion, liver reference) and PSMA PET (tumour volume): baseline
-    and 12 weeks."""
-    peaks = rng.lognormal(np.log(6.0), 0.4, 2)
-    volume = rng.lognormal(np.log(150), 0.8)
-    for day in (-10, 84):
-        if day >= until_d:
-            break
-        factor = 1.0 if day < 0 else (0.5 if respond else 1.5 if day >= pfs_d else 1.05)
-        when = _day(start + dt.timedelta(days=day))
-        liver = round(float(rng.normal(1.8, 0.15)), 2)
-        for n, peak in enumerate(peaks):
-            lesion = {"pseudonym": pseudonym, "scanned_on": when, "reader": "R1"}
-            lesion |= {"lesion": f"P{n + 1}", "site": "bone", "target": "no"}
-            rows["imaging_assessment"].append(
-                lesion
-                | {
-                    "modality": "fdg-pet",
-                    "sul_peak": round(float(peak * factor * rng.normal(1, 0.05)), 2),
-                    "liver_sul_mean": liver,
-                    "liver_sul_sd": round(float(rng.uniform(0.15, 0.3)), 2),
-                    "new_lesion": "no",
-                }
-            )
-            rows["imaging_assessment"].append(
-                lesion
-                | {
-                    "modality": "psma-pet",
-                    "psma_tv_ml": round(float(volume / 2 * factor), 1),
-                    "new_lesion": "yes" if day >= pfs_d and n == 0 else "no",
-                }
-            )
 
 
 def demo_accounts(centre_codes: list[str]) -> list[tuple[str, str, list[str]]]:

@@ -238,6 +238,13 @@ def _unit_factor(term: Term, frame: pd.DataFrame, rows: np.ndarray) -> np.ndarra
     return out
 
 
+def _listed(bounds) -> str:
+    """Grade 1-4 thresholds as text, "—" where the grade has none."""
+    return ", ".join(
+        b if isinstance(b, str) else "—" if math.isnan(b) else f"{b:g}" for b in bounds
+    )
+
+
 class LabGrade(Result):
     term: str
     name: str
@@ -279,12 +286,11 @@ def grade(
     ver = version(ctcae_version)
     t = ver.terms[term]
     if t.direction == "low":
-        bounds = ", ".join(b if b == "LLN" else f"{b:g}" for b in t.bounds)
-        rule = f"grade 1-4 when value < {bounds} {t.unit}"
+        rule = f"grade 1-4 when value < {_listed(t.bounds)} {t.unit}"
     else:
-        rule = f"grade g when value > {', '.join(f'{m:g}' for m in t.uln_multiples)} × ULN"
+        rule = f"grade 1-4 when value > {_listed(t.uln_multiples)} × ULN"
         if t.baseline_rule:
-            rule += f"; baseline multiples {t.baseline_multiples} ({t.baseline_rule})"
+            rule += f"; × baseline {_listed(t.baseline_multiples)} ({t.baseline_rule})"
     return LabGrade(
         term=term,
         name=t.name,

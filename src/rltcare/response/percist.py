@@ -93,7 +93,10 @@ class PetScan(BaseModel):
     new_lesions: bool = False
     unequivocal_progression: bool = False
 
-    _split = field_validator("lesions", mode="before")(_parse_lesions)
+    @field_validator("lesions", mode="before")
+    @classmethod
+    def _split(cls, value):
+        return _parse_lesions(value)
 
     @model_validator(mode="after")
     def _hottest_from_lesions(self) -> PetScan:

@@ -252,3 +252,62 @@ def test_follow_up_ending_before_the_first_cycle_is_named(small):
     )
     with pytest.raises(InputError, match=r"PB-001: .*\(2023-12-01\) is before the first cycle"):
         RegistryCohort(session, SYSTEM).load()
+
+
+def _fdg(session, pid, day, peaks, liver=None, sd=None):
+    for label, site, peak in peaks:
+        add(
+            session,
+            "imaging_assessment",
+            pid,
+            scanned_on=day,
+            modality="fdg-pet",
+            lesion=label,
+            site=site,
+            target=False,
+            sul_peak=peak,
+            liver_sul_mean=liver,
+            liver_sul_sd=sd,
+        )
+
+
+def test_fdg_pet_with_the_liver_reference_makes_percist_evaluable(small):
+    session, world = small
+    pid = session.scalar(select(Patient.id).where(Patient.pseudonym == "PA-002"))
+    # liver given on one row of each scan only; the scan's value is used
+    _fdg(session, pid, "2024-01-04", [("P1", "bone", 8.0)], liver=2.0, sd=0.2)
+    _fdg(session, pid, "2024-01-04", [("P2", "liver", 5.0), ("P3", "bone", 4.0)])
+    _fdg(session, pid, "2024-04-04", [("P1", "bone", 4.0), ("P2", "liver", 2.5)], 2.1, 0.2)
+    cohort = RegistryCohort(session, world.users["viewer_a"]).load()
+    fdg = cohort.table("fdg")
+    assert fdg[["sul_peak", "liver_sul_mean", "liver_sul_sd"]].values.tolist() == [
+        ["8", "2", "0.2"],
+        ["4", "2.1", "0.2"],
+    ]
+    assert fdg["lesions"].iloc[0] == "P1@bone=8;P2@liver=5;P3@bone=4"
+    result = analyse(cohort)
+    assert result.best["PERCIST"]["PR"] == 1  # 8 → 4: -50%, -4 SUL
+    gaps = {(g.table, g.field): g for g in result.source_gaps}
+    assert ("imaging_assessment", "liver_sul_mean") not in gaps
+
+
+def test_empty_registry_fields_are_listed_with_their_consequence(small, tmp_path):
+    from rltcare.cohort import report
+
+    session, world = small
+    pid = session.scalar(select(Patient.id).where(Patient.pseudonym == "PA-002"))
+    _fdg(session, pid, "2024-01-04", [("P1", "bone", 8.0)])
+    _fdg(session, pid, "2024-04-04", [("P1", "bone", 4.0)])
+    cohort = RegistryCohort(session, world.users["viewer_a"]).load()
+    gaps = {(g.table, g.field, g.scope): g for g in cohort.gaps}
+    liver = gaps[("imaging_assessment", "liver_sul_mean", "FDG PET scans")]
+    assert (liver.rows, liver.missing) == (2, 2) and "PERCIST" in liver.consequence
+    assert gaps[("imaging_assessment", "new_lesion", "bone-scan rows")].rows == 0
+    assert gaps[("lab_result", "value", "analyte plt")].rows == 0
+    assert gaps[("imaging_assessment", "TLG, uptake time", "not stored")].missing is None
+    assert ("imaging_assessment", "short_axis_mm", "CT/MRI lymph-node rows") not in gaps
+    result = analyse(cohort)
+    assert "liver" in result.not_evaluable["PERCIST"]["PA-002"]
+    html = report.render(result)
+    assert "Registry data gaps" in html
+    assert "liver_sul_mean" in html and "PERCIST 1.0: no liver reference" in html

@@ -30,3 +30,26 @@ def test_schema_matches_the_models(engine):
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_pet_liver_reference_revision_keeps_the_rows(engine):
+    """0003 adds the liver reference to a populated table and removes it again, rows intact."""
+    from sqlalchemy import text
+
+    with make_sessionmaker(engine)() as session:
+        load_demo(session=session, patients=20, centres=2, seed=3)
+    count = "SELECT count(*) FROM imaging_assessment"
+    filled = "SELECT count(*) FROM imaging_assessment WHERE liver_sul_mean IS NOT NULL"
+    with engine.connect() as c:
+        rows, with_liver = c.execute(text(count)).scalar(), c.execute(text(filled)).scalar()
+    assert rows > 0 and with_liver > 0  # the demo's FDG PET scans carry the liver reference
+    migrate.downgrade(engine, "0002")
+    columns = {c["name"] for c in inspect(engine).get_columns("imaging_assessment")}
+    assert "liver_sul_mean" not in columns and "liver_sul_sd" not in columns
+    with engine.connect() as c:
+        assert c.execute(text(count)).scalar() == rows
+    migrate.upgrade(engine)
+    assert migrate.current(engine) == "0003"
+    with engine.connect() as c:
+        assert c.execute(text(count)).scalar() == rows
+        assert c.execute(text(filled)).scalar() == 0  # values dropped by the downgrade

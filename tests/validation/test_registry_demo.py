@@ -50,3 +50,30 @@ def test_psa50_response_rate(cohort):
     series = psa.sort_values(["pseudonym", "day"]).groupby("pseudonym")["value"]
     psa50 = (series.min() / series.first() <= 0.5).mean()
     assert psa50 == pytest.approx(0.46, abs=0.05)
+
+
+def test_psa_is_bounded_around_the_vision_baseline_median(cohort):
+    """VISION Lu-PSMA arm baseline PSA median 77.5 ng/mL (Curr Oncol 2024;31:1400, Table 1)."""
+    psa = (
+        cohort["lab_result"]
+        .query("analyte == 'psa'")
+        .assign(
+            value=lambda f: f["value"].astype(float), day=lambda f: pd.to_datetime(f["sampled_on"])
+        )
+    )
+    first = psa.sort_values("day").groupby("pseudonym")["value"].first()
+    assert first.median() == pytest.approx(77.5, rel=0.15)
+    assert first.max() <= 5000 * 1.2  # the bound, with measurement noise
+    assert psa["value"].max() < 5000 * 8  # 24 weeks of doubling every 3 months at most
+
+
+def test_recist_inputs_are_measurable_and_labs_and_pet_carry_their_references(cohort):
+    img = cohort["imaging_assessment"]
+    ct = img[img["modality"] == "ct"]
+    nodes = ct[(ct["site"] == "lymph-node") & (ct["target"] == "yes")]
+    assert (nodes["short_axis_mm"] != "").all()
+    assert (ct[ct["site"] == "bone"]["target"] == "no").all()
+    fdg = img[img["modality"] == "fdg-pet"]
+    assert len(fdg) and (fdg["liver_sul_mean"] != "").all() and (fdg["liver_sul_sd"] != "").all()
+    labs = cohort["lab_result"].query("analyte in ['hb', 'plt', 'anc', 'wbc', 'creatinine']")
+    assert (labs["ref_low"] != "").all() and (labs["ref_high"] != "").all()

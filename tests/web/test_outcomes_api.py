@@ -94,6 +94,17 @@ def test_toxicity_cumulative_incidence(client):
     assert data["ctcae_version"] == "5.0" and data["verified"] is True
 
 
+def test_toxicity_under_v6_warns_about_unverified_terms(client):
+    labs = [
+        {"patient_id": "A", "date": "2024-03-25", "term": "platelet_count_decreased", "value": 9, "lln": 150},
+        {"patient_id": "A", "date": "2024-03-25", "term": "egfr_decreased", "value": 25, "lln": 90},
+    ]  # fmt: skip
+    body = {"labs": labs, "follow_up": FOLLOW_UP, "ctcae_version": "6.0"}
+    data = client.post("/api/v1/outcomes/toxicity", json=body).json()
+    assert data["grade_counts"]["platelet_count_decreased grade 4"] == 1  # v6.0: <10
+    assert data["verified"] is False and "egfr_decreased NOT verified" in data["warning"]
+
+
 def test_toxicity_unknown_term_is_a_problem(client):
     labs = [{"patient_id": "A", "date": "2024-03-25", "term": "platelets", "value": 41}]
     response = client.post("/api/v1/outcomes/toxicity", json={"labs": labs, "follow_up": FOLLOW_UP})

@@ -37,6 +37,18 @@ def test_demo_cohort_shows_every_plot_and_table(client):
     assert "Numbers at risk" in page.text and "Pairwise agreement" in page.text
 
 
+def test_ctcae_v6_page_names_the_version_and_warns_only_for_unverified_terms(client):
+    page = client.post("/outcomes", data={"demo": "1", "ctcae_version": "6.0"})
+    assert page.status_code == 200, page.text
+    assert "CTCAE v6.0" in page.text
+    assert 'id="ctcae-warning"' not in page.text  # the demo's terms are all verified in v6.0
+    labs = "patient_id,date,term,value,lln\nA,2024-03-01,egfr_decreased,25,90\n"
+    files = {"labs": ("labs.csv", labs.encode(), "text/csv")}
+    page = client.post("/outcomes", files=files, data={"demo": "1", "ctcae_version": "6.0"})
+    assert page.status_code == 200, page.text
+    assert 'id="ctcae-warning"' in page.text and "egfr_decreased NOT verified" in page.text
+
+
 def test_upload_runs_the_analysis(client):
     files = {
         "psa": ("psa.csv", (OUTCOMES / "cohort_psa.csv").read_bytes(), "text/csv"),

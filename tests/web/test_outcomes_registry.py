@@ -49,12 +49,14 @@ def test_centre_viewer_analyses_only_their_centre(registry_app):
     result = registry_app.get("/outcomes?registry=1")
     assert result.status_code == 200, result.text
     assert "registry: psa" in result.text and 'id="registry-absent"' in result.text
+    assert 'id="registry-gaps"' in result.text and "not stored" in result.text
     assert "PA-001" in result.text and "PB-001" not in result.text
     posted = registry_app.post("/outcomes", data={"registry": "1"})
     assert posted.status_code == 200 and "PB-001" not in posted.text
     report = registry_app.get("/outcomes/report?registry=1")
     assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
     assert "PA-001" in report.text and "PB-001" not in report.text
+    assert "Registry data gaps" in report.text
 
 
 def test_analyst_sees_keyed_pseudonyms(registry_app):

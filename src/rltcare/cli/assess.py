@@ -89,7 +89,7 @@ def assess_recist(
     as_json: bool = JsonOption,
 ) -> None:
     """RECIST 1.1. Columns: patient_id, lesion_id, date, organ [, node, diameter, unit, status,
-    new, target, baseline_date]."""
+    new, target, baseline_date, split_from, merged_into]."""
     _emit(read_recist(path, pcwg3_mod=pcwg3_mod, confirm=confirm, bone_scans=bone_scans), as_json)
 
 
@@ -103,7 +103,7 @@ def assess_percist(
 ) -> None:
     """PERCIST 1.0. Columns: patient_id, date, sul_peak [, hottest_lesion, liver_sul_mean,
     liver_sul_sd, blood_pool_sul_mean, blood_pool_sul_sd, uptake_time_min, tlg, new_lesions,
-    unequivocal_progression]."""
+    unequivocal_progression, lesions (label@organ=SULpeak;... for the secondary sum)]."""
     _emit(read_scans("percist", path, enforce_quality=not no_quality), as_json)
 
 

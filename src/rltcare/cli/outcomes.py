@@ -75,7 +75,9 @@ def toxicity(
     follow_up: Path = typer.Option(
         ..., exists=True, dir_okay=False, help="CSV: patient_id, start_date, end_date, died."
     ),
-    ctcae_version: str = typer.Option("5.0", help="CTCAE version (5.0; 6.0 is unverified)."),
+    ctcae_version: str = typer.Option(
+        "5.0", help="CTCAE version: 5.0 or 6.0 (v6.0 eGFR and lymphocyte thresholds unverified)."
+    ),
     min_grade: int = typer.Option(3, min=1, max=4, help="Count events of at least this grade."),
     at: list[float] = AtOption,
     as_json: bool = JsonOption,
@@ -163,7 +165,9 @@ def report(
     centres: Path | None = _file("Centres CSV: centre, n, events [, expected]: funnel plot."),
     group: str | None = typer.Option(None, help="Survival: column to split by."),
     landmark_weeks: float = typer.Option(12.0, help="Discordance landmark, weeks."),
-    ctcae_version: str = typer.Option("5.0", help="CTCAE version (5.0; 6.0 is unverified)."),
+    ctcae_version: str = typer.Option(
+        "5.0", help="CTCAE version: 5.0 or 6.0 (v6.0 eGFR and lymphocyte thresholds unverified)."
+    ),
     indicator: str = typer.Option("PSA50 rate", help="Name of the benchmarked indicator."),
     title: str = typer.Option("RLT cohort report", help="Report title."),
     demo: bool = typer.Option(

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.cohort.assess import CRITERION_TABLE, assess_table, per_patient
-from rltcare.cohort.source import Cohort
+from rltcare.cohort.source import Cohort, SourceGap
 from rltcare.cohort.tables import typed
 from rltcare.errors import InputError
 from rltcare.outcomes import benchmarking, competing_risks, ctcae, survival
@@ -63,6 +63,7 @@ class SurvivalResult(Result):
 class ToxicityResult(Result):
     ctcae_version: str
     verified: bool | None
+    warning: str | None = None
     min_grade: int
     patients: int
     grade_counts: dict[str, int]
@@ -109,6 +110,9 @@ class CohortAnalysis(Result):
     survival: SurvivalResult | None = None
     toxicity: ToxicityResult | None = None
     funnel: Funnel | None = None
+    source_gaps: list[SourceGap] = Field(
+        default_factory=list, description="source fields that were empty, and the consequence"
+    )
 
 
 def discordance(
@@ -149,7 +153,8 @@ def toxicity(
     counts = graded.groupby(["term", "grade"]).size()
     return ToxicityResult(
         ctcae_version=ctcae_version,
-        verified=bool(graded["verified"].iloc[0]) if len(graded) else None,
+        verified=bool(graded["verified"].all()) if len(graded) else None,
+        warning=ctcae.version(ctcae_version).warning(set(graded["term"])) if len(graded) else None,
         min_grade=min_grade,
         patients=len(tte),
         grade_counts={f"{t} grade {g}": int(n) for (t, g), n in counts.items()},
@@ -323,6 +328,7 @@ def analyse(cohort: Cohort, options: CohortOptions | None = None) -> CohortAnaly
             for rs in responses.values()
             if rs
         },
+        "source_gaps": list(cohort.gaps),
         "not_evaluable": {
             rs[0].criterion: {r.patient_id: r.reason or "" for r in rs if not r.evaluable}
             for rs in responses.values()

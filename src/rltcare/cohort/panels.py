@@ -165,7 +165,7 @@ def panels(a: CohortAnalysis) -> list[Panel]:
         )
     if a.toxicity:
         t = a.toxicity
-        flag = "" if t.verified else " (thresholds not verified for this version)"
+        flag = f" — WARNING: {t.warning}" if t.warning else ""
         at = [[k, *v.values()] for k, v in t.at.items()]
         out.append(
             Panel(

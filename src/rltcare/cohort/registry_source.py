@@ -12,8 +12,11 @@ the **first cycle** (earliest ``treatment_cycle.administered_at``; else the firs
   ``new_lesion`` under a label seen on an earlier scan keeps its measurement and adds a
   new-lesion row ``<label>:new`` (the registry flags "new lesions at this scan" on a lesion).
 - ``fdg`` (PERCIST 1.0): FDG-PET rows per scan; ``sul_peak`` of the hottest lesion, new
-  lesions if any row says so. The registry holds no liver reference, TLG or uptake time, so
-  PERCIST is not evaluable (its quality gate names the missing reference).
+  lesions if any row says so, the liver reference (``liver_sul_mean``/``liver_sul_sd``,
+  one value per scan: from the hottest lesion's row, else the scan's first row that has
+  it) and ``lesions`` (every lesion's label, site and SULpeak, for PERCIST's secondary
+  sum of up to five lesions). The registry holds no TLG or uptake time: PERCIST reports
+  the uptake-time gate as not checked.
 - ``psma`` (RECIP 1.0): PSMA-PET rows per scan; total volume = sum of ``psma_tv_ml``.
 - ``bone_scans`` (PCWG3 2+2): bone-scan rows per scan; ``new_lesions`` = rows flagged new.
 - ``survival``: overall survival from day 0 to death (event 1) or last contact (0), with
@@ -27,7 +30,8 @@ the **first cycle** (earliest ``treatment_cycle.administered_at``; else the firs
 Not in the registry: EORTC 1999 (no SUV per scan with its cycle count), PSMA-PET visual
 readings, PSA detection limits, rPFS/PSA-PFS event dates (derived by the response engines
 instead), ALT/AST/GGT/bilirubin. :meth:`RegistryCohort.absent` says why each missing table
-is missing.
+is missing; the cohort's ``gaps`` (:mod:`rltcare.cohort.registry_gaps`) list the registry
+tables and fields that were empty, and what each leaves not evaluable.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rltcare.cohort.assess import assess_psa
+from rltcare.cohort.registry_gaps import registry_gaps
 from rltcare.cohort.source import Cohort
 from rltcare.cohort.tables import LINE
 from rltcare.errors import InputError
@@ -110,7 +115,8 @@ class RegistryCohort:
             if built.get(table) is None or built[table].empty:
                 self._absent[table] = reason
         tables = {t: _text(f) for t, f in built.items() if t not in self._absent}
-        return Cohort(tables, {t: f"registry: {t}" for t in tables})
+        gaps = tuple(registry_gaps(frames))
+        return Cohort(tables, {t: f"registry: {t}" for t in tables}, gaps)
 
 
 REASONS = {
@@ -160,8 +166,21 @@ def _imaging(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     fdg = rows[(rows.modality == "fdg-pet") & rows["sul_peak"].notna()]
     if len(fdg):
         hottest = fdg.loc[fdg.groupby(per_scan)["sul_peak"].idxmax()].set_index(per_scan)
-        scans = fdg.groupby(per_scan).agg(new_lesions=("new", "any"))
+        scans = fdg.groupby(per_scan).agg(
+            new_lesions=("new", "any"),
+            liver_sul_mean=("liver_sul_mean", "first"),
+            liver_sul_sd=("liver_sul_sd", "first"),
+        )
         scans["sul_peak"], scans["hottest_lesion"] = hottest["sul_peak"], hottest["lesion"]
+        for ref in ("liver_sul_mean", "liver_sul_sd"):  # the hottest lesion's row wins
+            scans[ref] = hottest[ref].combine_first(scans[ref])
+        scans["lesions"] = (
+            fdg.assign(
+                item=fdg["lesion"] + "@" + fdg["site"] + "=" + fdg["sul_peak"].map("{:g}".format)
+            )
+            .groupby(per_scan)["item"]
+            .agg(";".join)
+        )
         out["fdg"] = _scans(scans)
     psma = rows[rows.modality == "psma-pet"]
     if len(psma):

@@ -69,6 +69,17 @@ td,th{border:1px solid #ccd;padding:.25em .6em;text-align:left}th{background:#f3
 {% for key, s in analysis.inputs.items() %}<tr><td>{{ key }}</td><td>{{ s.name }}</td>
 <td>{{ s.rows }}</td><td>{{ s.patients if s.patients is not none else "—" }}</td></tr>{% endfor %}
 </tbody></table>
+{% if analysis.source_gaps %}
+<h2 id="gaps">Registry data gaps</h2>
+<p class="note">Registry fields that were empty for the rows shown, and what each leaves not
+evaluable (a criterion reported NE for these patients says why).</p>
+<table><thead><tr><th>table</th><th>field</th><th>rows</th><th>empty</th><th>consequence</th></tr></thead><tbody>
+{% for g in analysis.source_gaps %}<tr><td>{{ g.table }}</td><td>{{ g.field }}</td>
+<td>{{ g.scope if g.rows is none else g.scope ~ ": " ~ g.rows }}</td>
+<td>{{ "not stored" if g.missing is none else ("no rows" if g.rows == 0 else g.missing) }}</td>
+<td>{{ g.consequence }}</td></tr>{% endfor %}
+</tbody></table>
+{% endif %}
 {% for p in panels %}
 <section id="{{ p.key }}"><h2>{{ p.title }}</h2><p class="note">{{ p.note }}</p>
 {% if p.figure %}{{ plots[p.key] | safe }}{% endif %}
@@ -85,8 +96,8 @@ harmonised to CR/PR/SD/PD/NE for comparison. Options: {{ options }}.</p>
 <table><thead><tr><th>analysis</th><th>method and reference</th></tr></thead><tbody>
 {% for name, ref in statistics %}<tr><td>{{ name }}</td><td>{{ ref }}</td></tr>{% endfor %}
 </tbody></table>
-{% if ctcae %}<p{% if not ctcae.verified %} class="warn"{% endif %}>CTCAE v{{ ctcae.version }}:
-{{ ctcae.source }}{% if not ctcae.verified %} (thresholds NOT verified for this version){% endif %}</p>{% endif %}
+{% if ctcae %}<p{% if ctcae.warning %} class="warn"{% endif %}>CTCAE v{{ ctcae.version }}:
+{{ ctcae.source }}{% if ctcae.warning %}. WARNING: {{ ctcae.warning }}{% endif %}</p>{% endif %}
 </section>
 </body></html>
 """)
@@ -108,7 +119,7 @@ def render(analysis: CohortAnalysis, *, title: str = "RLT cohort report") -> str
     ctc = None
     if analysis.toxicity:
         v = ctcae.version(analysis.toxicity.ctcae_version)
-        ctc = {"version": v.version, "verified": v.verified, "source": v.source}
+        ctc = {"version": v.version, "source": v.source, "warning": analysis.toxicity.warning}
     options = ", ".join(f"{k} = {v}" for k, v in analysis.options.model_dump().items())
     return TEMPLATE.render(
         title=title,

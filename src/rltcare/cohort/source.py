@@ -18,6 +18,7 @@ import pandas as pd
 
 from rltcare.cohort.tables import TABLES, CsvFile, read_table
 from rltcare.errors import InputError
+from rltcare.result import Result
 
 #: Synthetic demo data installed with the package: ``outcomes/`` the demo cohort
 #: (docs/outcomes.md), ``response/`` one example per criterion (docs/response-criteria.md).
@@ -35,12 +36,26 @@ DEMO_FILES = {
 }
 
 
+class SourceGap(Result):
+    """A source field that was empty (``rows`` considered, ``missing`` of them empty; both
+    None when the source does not store the field), and what that leaves out."""
+
+    table: str
+    field: str
+    scope: str
+    rows: int | None
+    missing: int | None
+    consequence: str
+
+
 @dataclass(frozen=True)
 class Cohort:
-    """Tables by name (``psa``, ``lesions`` ...) and the name of each in messages."""
+    """Tables by name (``psa``, ``lesions`` ...), the name of each in messages, and the
+    source's empty fields (``gaps``; the registry reports them, files do not)."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    gaps: tuple[SourceGap, ...] = ()
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -53,7 +68,7 @@ class Cohort:
 
     def merged(self, other: Cohort) -> Cohort:
         """This cohort with ``other``'s tables replacing its own (an upload replaces a table)."""
-        return Cohort(self.tables | other.tables, self.names | other.names)
+        return Cohort(self.tables | other.tables, self.names | other.names, self.gaps)
 
 
 class CohortSource(Protocol):

@@ -50,7 +50,17 @@ TABLES: dict[str, TableSpec] = {
     "lesions": TableSpec(
         "Lesion measurements (RECIST 1.1)",
         ("patient_id", "lesion_id", "date", "organ"),
-        ("node", "diameter", "unit", "status", "new", "target", "baseline_date"),
+        (
+            "node",
+            "diameter",
+            "unit",
+            "status",
+            "new",
+            "target",
+            "baseline_date",
+            "split_from",
+            "merged_into",
+        ),
         booleans=("node", "new", "target"),
     ),
     "bone_scans": TableSpec(
@@ -70,6 +80,7 @@ TABLES: dict[str, TableSpec] = {
             "tlg",
             "new_lesions",
             "unequivocal_progression",
+            "lesions",
         ),
         booleans=("new_lesions", "unequivocal_progression"),
     ),

@@ -1,16 +1,17 @@
 """CTCAE grading of laboratory adverse events from raw values and the lab's reference range.
 
-Thresholds live in ``data/ctcae_lab_grading.toml`` (one entry per term, with the version
-and its source); CTCAE v5.0 is verified, v6.0 is carried over from v5.0 and flagged
-``verified = False`` in every result until checked against the published document.
+Thresholds live in ``data/ctcae_lab_grading.toml``: one entry per term with its v5.0
+criteria and what v6.0 changes, each with its source. Every term of every version carries
+``verified``; a term not checked against the published document (v6.0: lymphocyte count
+decreased and eGFR decreased) is graded with the v5.0 thresholds, ``verified = False`` and
+a warning naming it in every result.
 
 Two rule shapes cover the haematological, renal and hepatic terms:
 
-- ``low``: grade g when value < bound_g; grade 1's bound is the lab's LLN
-  (e.g. platelets: <LLN, <75, <50, <25 × 10⁹/L);
-- ``high``: grade g when value > multiple_g × ULN; for transaminases, ALP, GGT and
-  bilirubin, multiples of the patient's *baseline* replace the ULN when the baseline was
-  abnormal; for creatinine, baseline multiples apply as well (the higher grade wins).
+- ``low``: grade g when value < bound_g; a bound ``"LLN"`` is the lab's lower limit
+  (e.g. platelets v5.0: <LLN, <75, <50, <25 × 10⁹/L; neutrophils v6.0: <1.5, <1.0, <0.5, <0.1);
+- ``high``: grade g when value > multiple_g × ULN; multiples of the patient's *baseline*
+  replace or join the ULN ones by the term's ``baseline_rule`` (see the data file).
 
 :func:`grade_frame` grades a whole table at once (vectorised); :func:`grade` one value.
 """
@@ -47,14 +48,43 @@ class Term:
     baseline_multiples: tuple[float, ...] = ()
     baseline_rule: str = ""
     baseline_grade1_inclusive: bool = False
+    verified: bool = True
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Version:
     version: str
-    verified: bool
     source: str
     terms: dict[str, Term]
+
+    @property
+    def verified(self) -> bool:
+        """True when every term of this version was checked against the published document."""
+        return all(t.verified for t in self.terms.values())
+
+    @property
+    def unverified(self) -> list[str]:
+        return sorted(k for k, t in self.terms.items() if not t.verified)
+
+    def warning(self, keys=None) -> str | None:
+        """The warning for results that used unverified terms (``keys``: the terms used)."""
+        bad = [k for k in self.unverified if keys is None or k in keys]
+        if not bad:
+            return None
+        return (
+            f"CTCAE v{self.version}: thresholds of {', '.join(bad)} NOT verified against the "
+            "published document (v5.0 values carried over)"
+        )
+
+
+def _term(entry: dict, version_source: str) -> Term:
+    t = {k: v for k, v in entry.items() if not isinstance(v, dict)}
+    t["convert"] = tuple(entry.get("convert", {}).items())
+    for k in ("bounds", "uln_multiples", "baseline_multiples"):
+        t[k] = tuple(t.get(k, ()))
+    t.setdefault("source", version_source)
+    return Term(**t)
 
 
 @lru_cache(maxsize=1)
@@ -62,16 +92,16 @@ def versions() -> dict[str, Version]:
     """The packaged CTCAE versions, keyed ``"5.0"``, ``"6.0"``."""
     text = resources.files("rltcare.outcomes").joinpath("data/ctcae_lab_grading.toml").read_bytes()
     data = tomllib.loads(text.decode())
-    terms = {}
-    for t in data["term"]:
-        t = dict(t)
-        t["convert"] = tuple(t.get("convert", {}).items())
-        for k in ("bounds", "uln_multiples", "baseline_multiples"):
-            t[k] = tuple(t.get(k, ()))
-        terms[t["key"]] = Term(**t)
     out = {}
     for name, meta in data["versions"].items():
-        out[name] = Version(name, bool(meta["verified"]), meta["source"], terms)
+        override = meta.get("override")
+        terms = {}
+        for entry in data["term"]:
+            changed = entry.get(override, {}) if override else {}
+            if override and override not in entry:
+                changed = {"verified": False, "source": f"no v{name} entry for this term"}
+            terms[entry["key"]] = _term(entry | changed, meta["source"])
+        out[name] = Version(name, meta["source"], terms)
     return out
 
 
@@ -83,11 +113,15 @@ def version(name: str) -> Version:
 
 
 def _low(term: Term, v: np.ndarray, lln: np.ndarray) -> np.ndarray:
-    g = np.where(v < lln, 1.0, 0.0)
-    g[np.isnan(lln) & ~(v < float(term.bounds[1]))] = np.nan  # grade 0 vs 1 needs the LLN
-    for k, bound in enumerate(term.bounds[1:], start=2):
-        if not math.isnan(bound):
-            g = np.where(v < bound, k, g)
+    g = np.zeros_like(v)
+    for k, bound in enumerate(term.bounds, start=1):
+        if bound == "LLN":
+            g = np.where(v < lln, float(k), g)
+            # grade 0 vs k needs the LLN unless a lower fixed bound already decides
+            fixed = [b for b in term.bounds[k:] if not math.isnan(b)]
+            g[np.isnan(lln) & ~(v < (fixed[0] if fixed else -np.inf))] = np.nan
+        elif not math.isnan(bound):
+            g = np.where(v < bound, float(k), g)
     return g
 
 
@@ -100,16 +134,33 @@ def _grades_above(v: np.ndarray, ref: np.ndarray, multiples, first_inclusive=Fal
     return g
 
 
-def _high(term: Term, v: np.ndarray, uln: np.ndarray, base: np.ndarray) -> np.ndarray:
+def _high(
+    term: Term, v: np.ndarray, uln: np.ndarray, base: np.ndarray, lln: np.ndarray
+) -> np.ndarray:
     g = _grades_above(v, uln, term.uln_multiples)
-    has_base = ~np.isnan(base)
-    by_base = _grades_above(
-        v, np.where(has_base, base, np.inf), term.baseline_multiples, term.baseline_grade1_inclusive
-    )
-    if term.baseline_rule == "if_abnormal":
-        g = np.where(has_base & (base > uln), by_base, g)
-    elif term.baseline_rule == "always":
-        g = np.maximum(g, by_base)
+    rule = term.baseline_rule
+    if rule:
+        has_base = ~np.isnan(base)
+        by_base = _grades_above(
+            v,
+            np.where(has_base, base, np.inf),
+            term.baseline_multiples,
+            term.baseline_grade1_inclusive,
+        )
+        # grades without a baseline multiple keep their ULN multiple
+        uln_only = tuple(
+            u if math.isnan(b) else math.nan
+            for u, b in zip(term.uln_multiples, term.baseline_multiples, strict=True)
+        )
+        mixed = np.maximum(by_base, _grades_above(v, uln, uln_only))
+        if rule == "if_abnormal":
+            g = np.where(has_base & (base > uln), mixed, g)
+        elif rule == "if_below_lln":  # unknown LLN: the baseline is taken as not below it
+            g = np.where(has_base & (base < lln), mixed, g)
+        elif rule == "always":
+            g = np.maximum(g, by_base)
+        elif rule == "both":
+            g = np.where(has_base, np.minimum(g, by_base), np.nan)
     g[np.isnan(uln)] = np.nan
     return g
 
@@ -121,7 +172,8 @@ def grade_frame(labs: pd.DataFrame, *, ctcae_version: str = "5.0") -> pd.DataFra
     ``value``; optional ``unit`` (for absolute thresholds; default the term's unit), ``lln``,
     ``uln`` (same unit as the value) and ``baseline`` (the patient's pre-treatment value).
     Returns a copy with ``grade`` (nullable integer: missing when the needed reference limit
-    is missing), ``ctcae_version`` and ``verified``.
+    is missing), ``ctcae_version``, ``verified`` (per row: the term's thresholds were checked
+    against the published version) and ``warning`` (why not, else empty).
     """
     missing = [c for c in COLUMNS if c not in labs.columns]
     if missing:
@@ -136,27 +188,33 @@ def grade_frame(labs: pd.DataFrame, *, ctcae_version: str = "5.0") -> pd.DataFra
         if c not in out:
             out[c] = np.nan
     grades = np.full(len(out), np.nan)
+    verified = np.ones(len(out), dtype=bool)
+    warning = np.full(len(out), "", dtype=object)
     terms = out["term"].astype(str).to_numpy()
     for key in np.unique(terms):
         if key not in ver.terms:
             raise UnknownNameError("CTCAE term", key, ver.terms, field="term")
         term = ver.terms[key]
         rows = np.flatnonzero(terms == key)
+        verified[rows] = term.verified
+        warning[rows] = ver.warning([key]) or ""
         v = out["value"].to_numpy(dtype=float)[rows]
+        lln = out["lln"].to_numpy(dtype=float)[rows]
         if term.direction == "low":
-            v = v * _unit_factor(term, out, rows)
-            lln = out["lln"].to_numpy(dtype=float)[rows] * _unit_factor(term, out, rows)
-            grades[rows] = _low(term, v, lln)
+            factor = _unit_factor(term, out, rows)
+            grades[rows] = _low(term, v * factor, lln * factor)
         else:
             grades[rows] = _high(
                 term,
                 v,
                 out["uln"].to_numpy(dtype=float)[rows],
                 out["baseline"].to_numpy(dtype=float)[rows],
+                lln,
             )
     out["grade"] = pd.array(np.where(np.isnan(grades), None, grades), dtype="Int64")
     out["ctcae_version"] = ctcae_version
-    out["verified"] = ver.verified
+    out["verified"] = verified
+    out["warning"] = warning
     return out
 
 
@@ -180,11 +238,20 @@ def _unit_factor(term: Term, frame: pd.DataFrame, rows: np.ndarray) -> np.ndarra
     return out
 
 
+def _listed(bounds) -> str:
+    """Grade 1-4 thresholds as text, "—" where the grade has none."""
+    return ", ".join(
+        b if isinstance(b, str) else "—" if math.isnan(b) else f"{b:g}" for b in bounds
+    )
+
+
 class LabGrade(Result):
     term: str
     name: str
     ctcae_version: str
     verified: bool
+    warning: str | None = None
+    source: str
     value: float
     grade: int | None
     rule: str
@@ -216,20 +283,21 @@ def grade(
         ]
     )
     g = grade_frame(row, ctcae_version=ctcae_version)["grade"].iloc[0]
-    t = version(ctcae_version).terms[term]
+    ver = version(ctcae_version)
+    t = ver.terms[term]
     if t.direction == "low":
-        rule = (
-            f"grade g when value < bound: LLN, {', '.join(f'{b:g}' for b in t.bounds[1:])} {t.unit}"
-        )
+        rule = f"grade 1-4 when value < {_listed(t.bounds)} {t.unit}"
     else:
-        rule = f"grade g when value > {', '.join(f'{m:g}' for m in t.uln_multiples)} × ULN"
+        rule = f"grade 1-4 when value > {_listed(t.uln_multiples)} × ULN"
         if t.baseline_rule:
-            rule += f"; baseline multiples {t.baseline_multiples} ({t.baseline_rule})"
+            rule += f"; × baseline {_listed(t.baseline_multiples)} ({t.baseline_rule})"
     return LabGrade(
         term=term,
         name=t.name,
         ctcae_version=ctcae_version,
-        verified=version(ctcae_version).verified,
+        verified=t.verified,
+        warning=ver.warning([term]),
+        source=t.source,
         value=value,
         grade=None if pd.isna(g) else int(g),
         rule=rule,

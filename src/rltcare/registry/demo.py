@@ -9,6 +9,9 @@ N Engl J Med 2017;376:125-135): PFS 65.2 % at 20 months, objective response 18 %
 analysis, Strosberg et al., Lancet Oncol 2021;22:1752-1763). Times are exponential
 with those medians; adverse-event rates are the trials' any-grade rates. The data
 are generated text in the import template and go through the importer's checks.
+
+Measurements (PSA, CT lesions, labs, PET) come from :mod:`rltcare.registry.demo_series`,
+bounded to what registries see; the module says where each number comes from.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from sqlalchemy.orm import Session
 
 from rltcare.registry import auth
 from rltcare.registry.access import SYSTEM
+from rltcare.registry.demo_series import imaging, iso, labs, markers, pet
 from rltcare.registry.importers import ImportReport, import_tables
 
 CUTOFF = dt.date(2025, 12, 31)  # data cut-off: fixed, so a seed always gives the same cohort
 MONTH = 30.4375
 PSMA = {"os": 15.3, "pfs": 8.7, "psa50": 0.46, "interval_d": 42, "cycles": 6}
+PET_SHARE = 1 / 3  # prostate patients with FDG and PSMA PET at baseline and 12 weeks
 NET = {
     "os": 48.0,
     "pfs": 20 * np.log(2) / -np.log(0.652),
@@ -58,10 +63,6 @@ CENTRES = [
     ("VIE", "Vienna General Hospital", "AT", "inpatient"),
 ]
 DEMO_PASSWORD = "rltcare-demo-2026"
-
-
-def _day(d: dt.date) -> str:
-    return d.isoformat()
 
 
 def generate(patients: int = 600, centres: int = 5, seed: int = 1) -> dict[str, pd.DataFrame]:
@@ -117,8 +118,8 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
     diagnosed = start - dt.timedelta(days=int(rng.uniform(1.5, 9) * 365))
     dx = {
         "pseudonym": pseudonym,
-        "diagnosed_on": _day(diagnosed),
-        "metastatic_on": _day(diagnosed + (start - diagnosed) * rng.uniform(0.2, 0.8)),
+        "diagnosed_on": iso(diagnosed),
+        "metastatic_on": iso(diagnosed + (start - diagnosed) * rng.uniform(0.2, 0.8)),
     }
     if prostate:
         dx |= {
@@ -148,15 +149,15 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                 "line": line,
                 "category": category,
                 "agent": agent,
-                "started_on": _day(begun),
-                "ended_on": _day(begun + dt.timedelta(days=120)),
+                "started_on": iso(begun),
+                "ended_on": iso(begun + dt.timedelta(days=120)),
             }
         )
     rows["eligibility_imaging"].append(
         {
             "pseudonym": pseudonym,
             "tracer": "ga68-psma-11" if prostate else "ga68-dotatate",
-            "scanned_on": _day(start - dt.timedelta(days=21)),
+            "scanned_on": iso(start - dt.timedelta(days=21)),
             "positive": "yes",
             "score_system": "promise" if prostate else "krenning",
             "score": int(rng.choice([2, 3])) if prostate else int(rng.choice([3, 4])),
@@ -166,7 +167,7 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
     rows["performance_status"].append(
         {
             "pseudonym": pseudonym,
-            "assessed_on": _day(start - dt.timedelta(days=7)),
+            "assessed_on": iso(start - dt.timedelta(days=7)),
             "scale": "ecog",
             "score": int(rng.choice([0, 1, 2], p=[0.4, 0.53, 0.07])),
         }
@@ -180,12 +181,14 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
             "pseudonym": pseudonym,
             "number": 1,
             "radiopharmaceutical": "lu177-psma-617" if prostate else "lu177-dotatate",
-            "started_on": _day(start),
+            "started_on": iso(start),
             "planned_cycles": p["cycles"],
             "end_reason": "completed" if len(cycles) == p["cycles"] else "progression",
         }
     )
     setting = centre[3]
+    female = rows["patient"][-1]["sex"] == "female"
+    marrow = rng.beta(1.0, 12.0)  # fall of blood counts per cycle: most small, a few marked
     for k in cycles:
         when = dt.datetime.combine(
             start + dt.timedelta(days=k * p["interval_d"]), dt.time(9, 30), dt.UTC
@@ -203,22 +206,12 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                 "kidney_gy": round(float(rng.normal(3.0 if prostate else 4.0, 0.8)), 2),
             }
         )
-        for analyte, mean, unit in (
-            ("hb", 12.5, "g/dL"),
-            ("plt", 220, "10^9/L"),
-            ("creatinine", 85, "µmol/L"),
-        ):
-            rows["lab_result"].append(
-                {
-                    "pseudonym": pseudonym,
-                    "analyte": analyte,
-                    "value": round(float(mean * rng.normal(1 - 0.02 * k, 0.08)), 1),
-                    "unit": unit,
-                    "sampled_on": _day(when.date() - dt.timedelta(days=1)),
-                }
-            )
-    _markers(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow))
-    _imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow))
+        labs(rows, rng, pseudonym, when.date() - dt.timedelta(days=1), k, marrow, female)
+    markers(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), PSMA["psa50"])
+    respond = rng.random() < (0.3 if prostate else NET["orr"])
+    imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), respond)
+    if prostate and rng.random() < PET_SHARE:
+        pet(rows, rng, pseudonym, start, pfs_d, min(os_d, follow), respond)
     for term, (rate, severe) in (AE_PSMA if prostate else AE_NET).items():
         if cycles and rng.random() < rate:
             onset = start + dt.timedelta(days=int(rng.uniform(3, 30 + 40 * len(cycles))))
@@ -231,8 +224,8 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
                         "term": term,
                         "ctcae_version": "5.0",
                         "grade": grade,
-                        "onset_on": _day(onset),
-                        "resolved_on": _day(resolved) if resolved < CUTOFF else "",
+                        "onset_on": iso(onset),
+                        "resolved_on": iso(resolved) if resolved < CUTOFF else "",
                         "attribution": str(rng.choice(["possible", "probable"])),
                     }
                 )
@@ -242,55 +235,10 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
         {
             "pseudonym": pseudonym,
             "status": "dead" if dead else "alive",
-            "last_contact_on": _day(last),
-            "died_on": _day(last) if dead else "",
+            "last_contact_on": iso(last),
+            "died_on": iso(last) if dead else "",
         }
     )
-
-
-def _markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
-    """PSA (or chromogranin A) every 6 weeks: towards a nadir, then rising after progression."""
-    baseline = float(rng.lognormal(np.log(80 if prostate else 300), 1.0))
-    responder = rng.random() < PSMA["psa50"] if prostate else rng.random() < 0.3
-    nadir = rng.uniform(0.6, 0.98) if responder else rng.uniform(-0.6, 0.4)
-    for day in np.arange(-7, until_d, 42):
-        fall = nadir * (1 - np.exp(-max(day, 0) / 20))
-        rise = np.exp(max(day - pfs_d, 0) / 90 * np.log(2))  # doubling every 3 months
-        value = max(baseline * (1 - fall) * rise * rng.normal(1, 0.05), 0.01)
-        rows["lab_result"].append(
-            {
-                "pseudonym": pseudonym,
-                "analyte": "psa" if prostate else "cga",
-                "value": round(min(value, 99_000), 2),
-                "unit": "ng/mL" if prostate else "µg/L",
-                "sampled_on": _day(start + dt.timedelta(days=int(day))),
-            }
-        )
-
-
-def _imaging(rows, rng, pseudonym, start, prostate, pfs_d, until_d) -> None:
-    """Two target lesions measured every 12 weeks; shrinking in responders, growing at progression."""
-    sizes = rng.uniform(15, 45, 2)
-    respond = rng.random() < (0.3 if prostate else NET["orr"])
-    sites = ("lymph-node", "bone") if prostate else ("liver", "lymph-node")
-    for scan, day in enumerate(np.arange(-14, until_d, 84)):
-        factor = (0.55 if respond else rng.uniform(0.85, 1.1)) if 0 < day < pfs_d else 1.0
-        if day >= pfs_d:
-            factor = 1.35
-        for n, site in enumerate(sites):
-            rows["imaging_assessment"].append(
-                {
-                    "pseudonym": pseudonym,
-                    "scanned_on": _day(start + dt.timedelta(days=int(day))),
-                    "modality": "ct",
-                    "reader": "R1",
-                    "lesion": f"L{n + 1}",
-                    "site": site,
-                    "target": "yes",
-                    "long_axis_mm": round(float(sizes[n] * factor), 1),
-                    "new_lesion": "yes" if day >= pfs_d and n == 0 and scan else "no",
-                }
-            )
 
 
 def demo_accounts(centre_codes: list[str]) -> list[tuple[str, str, list[str]]]:

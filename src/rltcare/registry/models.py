@@ -217,6 +217,14 @@ class ImagingAssessment(PatientChild, Versioned, Base):
     sul_peak: Mapped[float | None] = real("SULpeak", 0, 200)
     psma_tv_ml: Mapped[float | None] = real("PSMA-positive tumour volume (mL)", 0, 10_000)
     new_lesion: Mapped[bool] = mapped_column(Boolean, default=False, info={"doc": "New lesion"})
+    # PERCIST's reference and quality gate: one value per PET scan (repeat it on each lesion
+    # row of the scan, or give it on one row).
+    liver_sul_mean: Mapped[float | None] = real(
+        "PET liver reference: SULmean of a 3 cm ROI in the right lobe (per scan)", 0, 20
+    )
+    liver_sul_sd: Mapped[float | None] = real(
+        "PET liver reference: SD of SUL in that ROI (per scan)", 0, 10
+    )
 
 
 class AdverseEvent(PatientChild, Versioned, Base):

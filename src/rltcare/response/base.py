@@ -8,7 +8,10 @@ thresholds and the rules that differ; this module owns the rest:
   one patient, always naming the criterion and its version;
 - :class:`NotEvaluable` is raised inside an engine for bad or insufficient input and turned
   into a ``NE`` result with its reason (never a crash, never a silent guess);
-- timeline helpers: percent change, running nadir, confirmation by a later value.
+- timeline helpers: percent change, running nadir, confirmation by a later value;
+- the scan criteria's scaffold (PERCIST, EORTC, RECIP): :func:`scan_timeline` classifies
+  every follow-up scan against the baseline, :func:`scan_response` takes the best time
+  point and builds the answer.
 
 Categories are the criterion's own (``PMR``, ``PR-RECIP`` ...); ``harmonised`` maps each to
 ``CR | PR | SD | PD | NE`` so that criteria can be compared (see :mod:`.discordance`).
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import Field
@@ -215,3 +218,61 @@ def best_response(timepoints: Sequence[Assessment]) -> tuple[str, str, str]:
                 return t.category, want, f"{why}: {t.rule}" if t.rule else why
     why = "no evaluable time point"
     return "NE", "NE", f"{why}: {seq[0].date}: {seq[0].rule}" if seq and seq[0].rule else why
+
+
+def scan_timeline(
+    base: Any,
+    follow: Sequence[Any],
+    classify: Callable[[Any, list[Rule]], tuple],
+    harmonised: Mapping[str, str],
+    rules: list[Rule],
+) -> list[Assessment]:
+    """One time point per follow-up scan, each with the rule that decided it.
+
+    ``classify(scan, rules)`` returns (category, why, numbers) and optionally the id of the
+    rule that fired (default: the category); it may append rules of its own (e.g. a quality gate not checked)
+    before the deciding one.
+    """
+    timepoints = []
+    for scan in follow:
+        category, why, numbers, *rule = classify(scan, rules)
+        rules.append(
+            Rule(rule=rule[0] if rule else category, date=scan.date, text=why, numbers=numbers)
+        )
+        timepoints.append(
+            Assessment(
+                date=scan.date,
+                days=(scan.date - base.date).days,
+                category=category,
+                harmonised=harmonised[category],
+                rule=why,
+                numbers=numbers,
+            )
+        )
+    return timepoints
+
+
+def scan_response(
+    criterion: str,
+    version: str,
+    patient_id: str,
+    timepoints: list[Assessment],
+    rules: list[Rule],
+    *,
+    options: dict[str, Any],
+    metrics: dict[str, Any],
+) -> Response:
+    """The patient's answer: the best time point up to the first progression."""
+    category, harmonised, why = best_response(timepoints)
+    rules.append(Rule(rule="best", text=why))
+    return Response(
+        criterion=criterion,
+        version=version,
+        patient_id=patient_id,
+        category=category,
+        harmonised=harmonised,
+        timepoints=timepoints,
+        rules=rules,
+        options=options,
+        metrics=metrics,
+    )

@@ -19,15 +19,15 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.response.base import (
-    Assessment,
     NotEvaluable,
     Response,
     Rule,
     above,
     at_least,
-    best_response,
     guarded,
     percent_change,
+    scan_response,
+    scan_timeline,
     split_baseline,
 )
 
@@ -66,31 +66,16 @@ def evaluate(series: EortcSeries, *, one_cycle_pmr_pct: float = 15.0) -> Respons
     base, follow = split_baseline(series.scans, "PET")
     if base.suv is None or base.suv <= 0:
         raise NotEvaluable("baseline has no positive tumour SUV")
-    rules, tps = [], []
-    for s in follow:
-        days = (s.date - base.date).days
-        cat, why, nums = _category(base, s, one_cycle_pmr_pct)
-        rules.append(Rule(rule=cat, date=s.date, text=why, numbers=nums))
-        tps.append(
-            Assessment(
-                date=s.date,
-                days=days,
-                category=cat,
-                harmonised=HARMONISED[cat],
-                rule=why,
-                numbers=nums,
-            )
-        )
-    cat, harmonised, why = best_response(tps)
-    rules.append(Rule(rule="best", text=why))
-    return Response(
-        criterion=CRITERION,
-        version=VERSION,
-        patient_id=series.patient_id,
-        category=cat,
-        harmonised=harmonised,
-        timepoints=tps,
-        rules=rules,
+    rules: list[Rule] = []
+    tps = scan_timeline(
+        base, follow, lambda s, _: _category(base, s, one_cycle_pmr_pct), HARMONISED, rules
+    )
+    return scan_response(
+        CRITERION,
+        VERSION,
+        series.patient_id,
+        tps,
+        rules,
         options=options,
         metrics={"baseline_suv": base.suv},
     )

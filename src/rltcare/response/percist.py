@@ -14,39 +14,75 @@ PERCIST. Radiology 2016;280:576-84.
 - CMR: no lesion above the liver SULmean and no new lesion; PMR: SULpeak down ≥30% and
   ≥0.8 SUL, no new lesion; PMD: SULpeak up >30% and >0.8 SUL, or TLG up >75%, or a visible
   unequivocal increase, or new lesions; SMD otherwise.
+
+Secondary analysis (reported beside the primary, it does not change the category): the sum
+of the SULpeaks of up to five of the hottest lesions, no more than two per organ, on each
+scan (at baseline only measurable lesions, i.e. above the threshold; at follow-up the
+hottest again, not necessarily the same lesions), and its percent and absolute change from
+baseline. A follow-up with no lesion listed and no SULpeak (nothing seen) sums to 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rltcare.response.base import (
-    Assessment,
     NotEvaluable,
     Response,
     Rule,
     above,
     at_least,
-    best_response,
     guarded,
     percent_change,
+    scan_response,
+    scan_timeline,
     split_baseline,
 )
 
 CRITERION = "PERCIST"
 VERSION = "1.0 (Wahl, J Nucl Med 50:122S)"
 HARMONISED = {"CMR": "CR", "PMR": "PR", "SMD": "SD", "PMD": "PD", "NE": "NE"}
+SUM_LESIONS, SUM_PER_ORGAN = 5, 2  # the secondary sum: up to 5 lesions, 2 per organ
+
+
+class PetLesion(BaseModel):
+    """One lesion's SULpeak on one scan (text form ``label@organ=SULpeak``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lesion_id: str
+    organ: str
+    sul_peak: float = Field(ge=0)
+
+
+def _parse_lesions(value):
+    """``"P1@bone=6.2;P2@liver=4.1"`` (a CSV cell) → lesion records; lists pass through."""
+    if not isinstance(value, str):
+        return value
+    out = []
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        label, _, rest = item.partition("@")
+        organ, _, peak = rest.partition("=")
+        if not (label and organ and peak):
+            raise ValueError(f"lesion '{item}' is not label@organ=SULpeak")
+        out.append({"lesion_id": label, "organ": organ, "sul_peak": peak})
+    return out
 
 
 class PetScan(BaseModel):
-    """One FDG PET scan. ``sul_peak``: the hottest lesion's SULpeak; None when none is seen."""
+    """One FDG PET scan. ``sul_peak``: the hottest lesion's SULpeak; None when none is seen.
+
+    ``lesions`` (optional): every measured lesion, for the secondary sum; when given without
+    ``sul_peak``, the hottest of them is the scan's SULpeak.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     date: dt.date
     sul_peak: float | None = Field(None, ge=0)
+    lesions: list[PetLesion] = []
     hottest_lesion: str | None = None
     liver_sul_mean: float | None = Field(None, gt=0)
     liver_sul_sd: float | None = Field(None, ge=0)
@@ -56,6 +92,25 @@ class PetScan(BaseModel):
     tlg: float | None = Field(None, ge=0)
     new_lesions: bool = False
     unequivocal_progression: bool = False
+
+    @field_validator("lesions", mode="before")
+    @classmethod
+    def _split(cls, value):
+        return _parse_lesions(value)
+
+    @model_validator(mode="after")
+    def _hottest_from_lesions(self) -> PetScan:
+        if self.lesions:
+            hottest = max(self.lesions, key=lambda x: x.sul_peak)
+            if self.sul_peak is None:
+                object.__setattr__(self, "sul_peak", hottest.sul_peak)
+                object.__setattr__(self, "hottest_lesion", hottest.lesion_id)
+            elif hottest.sul_peak > self.sul_peak + 1e-9:
+                raise ValueError(
+                    f"lesion {hottest.lesion_id} SULpeak {hottest.sul_peak:g} exceeds the "
+                    f"scan's hottest SULpeak {self.sul_peak:g}"
+                )
+        return self
 
 
 class PetSeries(BaseModel):
@@ -76,6 +131,39 @@ def _threshold(scan: PetScan) -> tuple[float, str]:
             f"2 × blood pool {scan.blood_pool_sul_mean:g} + 2 × SD {scan.blood_pool_sul_sd:g} = {t:.3g}",
         )
     raise NotEvaluable("baseline has neither liver nor blood-pool reference (SULmean and SD)")
+
+
+def hottest_sum(scan: PetScan, minimum: float = 0.0) -> tuple[float | None, list[str]]:
+    """(sum, lesion ids): SULpeaks of up to 5 hottest lesions ≥ ``minimum``, ≤2 per organ.
+
+    None when the scan lists no lesions but has a SULpeak (the sum cannot be formed); 0 when
+    nothing is seen.
+    """
+    if not scan.lesions:
+        return (0.0, []) if scan.sul_peak is None else (None, [])
+    chosen: list[PetLesion] = []
+    per_organ: dict[str, int] = {}
+    for lesion in sorted(scan.lesions, key=lambda x: (-x.sul_peak, x.lesion_id)):
+        organ = lesion.organ.strip().lower()
+        if len(chosen) == SUM_LESIONS or not at_least(lesion.sul_peak, minimum):
+            break
+        if per_organ.get(organ, 0) < SUM_PER_ORGAN:
+            chosen.append(lesion)
+            per_organ[organ] = per_organ.get(organ, 0) + 1
+    return sum(x.sul_peak for x in chosen), [x.lesion_id for x in chosen]
+
+
+def _secondary(base_sum: float | None, scan: PetScan) -> dict:
+    total, ids = hottest_sum(scan)
+    if not base_sum or total is None:  # no baseline sum (or nothing measurable listed)
+        return {"sum_sul_peak": total}
+    return {
+        "baseline_sum_sul_peak": base_sum,
+        "sum_sul_peak": total,
+        "sum_lesions": ids,
+        "sum_change_pct": percent_change(total, base_sum),
+        "sum_change_sul": total - base_sum,
+    }
 
 
 def _gates(base: PetScan, scan: PetScan) -> tuple[list[str], list[str]]:
@@ -125,9 +213,19 @@ def evaluate(series: PetSeries, *, enforce_quality: bool = True) -> Response:
             text=f"baseline SULpeak {base.sul_peak:g} ≥ {how}",
         )
     ]
-    tps = []
-    for s in follow:
-        days = (s.date - base.date).days
+    base_sum, base_ids = hottest_sum(base, limit)
+    if base_sum is not None:
+        rules.append(
+            Rule(
+                rule="secondary-sum",
+                date=base.date,
+                numbers={"sum_sul_peak": base_sum, "lesions": base_ids},
+                text=f"secondary: sum of SULpeak of {len(base_ids)} hottest measurable lesions "
+                f"(≤5, ≤2 per organ) {base_sum:g}",
+            )
+        )
+
+    def classify(s: PetScan, rules: list[Rule]) -> tuple:
         fail, unchecked = _gates(base, s)
         if unchecked:
             rules.append(
@@ -138,42 +236,24 @@ def evaluate(series: PetSeries, *, enforce_quality: bool = True) -> Response:
                 )
             )
         if fail and enforce_quality:
-            rules.append(Rule(rule="quality-gate-failed", date=s.date, text="; ".join(fail)))
-            tps.append(
-                Assessment(
-                    date=s.date,
-                    days=days,
-                    category="NE",
-                    harmonised="NE",
-                    rule="; ".join(fail),
-                    numbers={"quality": fail},
-                )
-            )
-            continue
+            return "NE", "; ".join(fail), {"quality": fail}, "quality-gate-failed"
         cat, why, nums = _category(base, s)
-        rules.append(Rule(rule=f"{cat}", date=s.date, text=why, numbers=nums))
-        tps.append(
-            Assessment(
-                date=s.date,
-                days=days,
-                category=cat,
-                harmonised=HARMONISED[cat],
-                rule=why,
-                numbers=nums,
-            )
-        )
-    cat, harmonised, why = best_response(tps)
-    rules.append(Rule(rule="best", text=why))
-    return Response(
-        criterion=CRITERION,
-        version=VERSION,
-        patient_id=series.patient_id,
-        category=cat,
-        harmonised=harmonised,
-        timepoints=tps,
-        rules=rules,
+        return cat, why, nums | _secondary(base_sum, s)
+
+    tps = scan_timeline(base, follow, classify, HARMONISED, rules)
+    return scan_response(
+        CRITERION,
+        VERSION,
+        series.patient_id,
+        tps,
+        rules,
         options=options,
-        metrics={"baseline_sul_peak": base.sul_peak, "measurability_threshold": limit},
+        metrics={
+            "baseline_sul_peak": base.sul_peak,
+            "measurability_threshold": limit,
+            "baseline_sum_sul_peak": base_sum,
+            "baseline_sum_lesions": base_ids,
+        },
     )
 
 

@@ -23,14 +23,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.response.base import (
-    Assessment,
+    HARMONISED,
     NotEvaluable,
     Response,
     Rule,
     at_least,
-    best_response,
     guarded,
     percent_change,
+    scan_response,
+    scan_timeline,
     split_baseline,
 )
 
@@ -67,33 +68,18 @@ def evaluate(
     base, follow = split_baseline(series.scans, "PSMA PET")
     if variant == "quantitative" and not base.tumour_volume_ml:
         raise NotEvaluable("baseline has no positive PSMA-positive tumour volume")
-    rules, tps = [], []
-    for s in follow:
-        if variant == "quantitative":
-            cat, why, nums = _quantitative(base, s)
-        else:
-            cat, why, nums = _visual(s)
-        rules.append(Rule(rule=cat, date=s.date, text=why, numbers=nums))
-        tps.append(
-            Assessment(
-                date=s.date,
-                days=(s.date - base.date).days,
-                category=cat,
-                harmonised=cat,
-                rule=why,
-                numbers=nums,
-            )
-        )
-    cat, harmonised, why = best_response(tps)
-    rules.append(Rule(rule="best", text=why))
-    return Response(
-        criterion=CRITERION,
-        version=VERSION,
-        patient_id=series.patient_id,
-        category=cat,
-        harmonised=harmonised,
-        timepoints=tps,
-        rules=rules,
+
+    def classify(scan: PsmaScan, _rules: list[Rule]) -> tuple[str, str, dict]:
+        return _quantitative(base, scan) if variant == "quantitative" else _visual(scan)
+
+    rules: list[Rule] = []
+    tps = scan_timeline(base, follow, classify, {c: c for c in HARMONISED}, rules)
+    return scan_response(
+        CRITERION,
+        VERSION,
+        series.patient_id,
+        tps,
+        rules,
         options={"variant": variant},
         metrics={"variant": variant, "baseline_volume_ml": base.tumour_volume_ml},
     )

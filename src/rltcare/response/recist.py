@@ -15,7 +15,10 @@ PCWG3 modification: Scher HI et al. J Clin Oncol 2016;34:1402-18 (Table 2).
 - overall time-point response from targets, non-targets and new lesions (Tables 1 and 2);
   with ``pcwg3=True`` new bone lesions count only through the 2+2 rule;
 - best overall response, optionally confirmed (CR/PR repeated ≥4 weeks later; SD needs
-  ``min_sd_weeks`` from baseline).
+  ``min_sd_weeks`` from baseline);
+- lesions that split or coalesce (``split_from``, ``merged_into``): see :mod:`.recist_split`.
+  A target that disappears and later reappears on its own is NE with the reason (a reader
+  must decide), never a silent guess.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from rltcare.response.base import (
     percent_change,
 )
 from rltcare.response.bone import BoneScan, bone_progression
+from rltcare.response.recist_split import resolve
 
 CRITERION = "RECIST"
 VERSION = "1.1 (Eisenhauer, Eur J Cancer 45:228)"
@@ -58,6 +62,8 @@ class LesionObservation(BaseModel):
     status: Literal["present", "absent", "progression", "not_evaluated"] | None = None
     new: bool = False
     target: bool | None = None
+    split_from: str | None = None
+    merged_into: str | None = None
 
 
 class LesionSeries(BaseModel):
@@ -80,8 +86,9 @@ def _mm(o: LesionObservation) -> float | None:
     return None if o.diameter is None else o.diameter * LENGTH_UNITS[o.unit.strip().lower()]
 
 
-def _check(series: LesionSeries) -> tuple[dt.date, dict]:
-    """Validate and index observations: ((baseline date), {(lesion, date): obs})."""
+def _check(series: LesionSeries) -> tuple[dt.date, dict, list, list[Rule]]:
+    """Validate and index observations: (baseline date, {(lesion, date): obs}, observations
+    with split lesions folded into their parent, rules on splits and coalescences)."""
     obs = series.observations
     if not obs:
         raise NotEvaluable("no lesion observations")
@@ -94,6 +101,7 @@ def _check(series: LesionSeries) -> tuple[dt.date, dict]:
     base = series.baseline_date or (min(not_new) if not_new else None)
     if base is None:
         raise NotEvaluable("no baseline observation (every lesion is marked new)")
+    obs, notes = resolve(obs, base, _mm)
     index: dict = {}
     for o in obs:
         if o.date < base:
@@ -114,7 +122,7 @@ def _check(series: LesionSeries) -> tuple[dt.date, dict]:
                 "marked new",
                 lesion=o.lesion_id,
             )
-    return base, index
+    return base, index, obs, notes
 
 
 def _measurable(o: LesionObservation) -> tuple[bool, bool, str]:
@@ -193,14 +201,15 @@ def _target_response(b, index, date, base_sum, nadir, gone, rules) -> tuple[str 
     diam: dict[str, float | None] = {}
     for lid, o0 in b.targets.items():
         o = index.get((lid, date))
-        d = 0.0 if o is not None and o.status == "absent" else (_mm(o) if o else None)
+        merged = o is not None and o.merged_into is not None
+        d = 0.0 if o is not None and (o.status == "absent" or merged) else (_mm(o) if o else None)
         if d is not None and d > 0 and lid in gone and not o0.node:
             raise NotEvaluable(
                 f"target {lid} disappeared on {gone[lid]} and reappeared on {date} ({d:g} mm); "
                 "RECIST 1.1 needs a reader decision on reappearing lesions",
                 lesion=lid,
             )
-        if d == 0 and not o0.node:
+        if d == 0 and not o0.node and not merged:  # coalesced is not gone
             gone.setdefault(lid, date)
         diam[lid] = d
     measured = [d for d in diam.values() if d is not None]
@@ -266,6 +275,8 @@ def _non_target_response(b, index, date) -> str | None:
         o = index.get((lid, date))
         if o is None or o.status == "not_evaluated":
             states.append("NE")
+        elif o.merged_into:  # part of the lesion it coalesced into
+            states.append("present")
         elif o.status == "progression":
             states.append("PD")
         elif (
@@ -350,9 +361,8 @@ def evaluate(
 ) -> Response:
     """Assess one patient's lesions under RECIST 1.1 (``pcwg3=True``: PCWG3 modification)."""
     options = {"pcwg3": pcwg3, "confirm": confirm, "min_sd_weeks": min_sd_weeks}
-    rules: list[Rule] = []
-    base, index = _check(series)
-    base_obs = [o for o in series.observations if o.date == base]
+    base, index, observations, rules = _check(series)
+    base_obs = [o for o in observations if o.date == base]
     b = _select(base_obs, pcwg3, rules)
     if not b.targets and not b.non_targets:
         raise NotEvaluable("no measurable or non-measurable disease at baseline")
@@ -360,14 +370,14 @@ def evaluate(
     bone = bone_progression(base, series.bone_scans) if pcwg3 else None
     if bone is not None:
         rules.append(bone)
-    dates = sorted({o.date for o in series.observations if o.date > base})
+    dates = sorted({o.date for o in observations if o.date > base})
     nadir, gone, tps = base_sum, {}, []
     for date in dates:
         t_cat, nums = _target_response(b, index, date, base_sum, nadir, gone, rules)
         nt_cat = _non_target_response(b, index, date)
         new = [
             o.lesion_id
-            for o in series.observations
+            for o in observations
             if o.new
             and o.date == date
             and o.status != "absent"

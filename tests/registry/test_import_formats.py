@@ -248,3 +248,61 @@ def test_fhir_unknown_resource_type_and_bad_unit_name_entry_and_element(exported
 def test_wrong_format_is_a_clear_problem(files, fmt, reason):
     problems = read_files(list(files.items()), fmt).problems
     assert problems and reason in str(problems[0])
+
+
+def test_a_transaction_bundle_from_elsewhere_imports(empty):
+    """Relative and urn:uuid references, SNOMED/LOINC codes only, no cycle identifiers, an
+    activity in mCi: the shapes another system may send."""
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "docs" / "examples" / "registry" / "transaction-bundle.json"
+    report = _import(empty, {path.name: path.read_bytes()})
+    assert report.rows == {
+        "centre": 1,
+        "patient": 1,
+        "diagnosis": 1,
+        "treatment_course": 1,
+        "treatment_cycle": 2,
+        "lab_result": 1,
+    }
+    rows = export_frames(session=empty, caller=SYSTEM)
+    cycles = rows["treatment_cycle"]
+    assert list(cycles["number"]) == [1, 2] and list(cycles["course"]) == [1, 1]
+    assert list(cycles["administered_activity_mbq"]) == [7400.0, 7400.0]  # 7.4 GBq, 200 mCi
+    assert str(cycles["administered_at"].iloc[0]) == "2024-03-04 09:15:00+00:00"
+    assert rows["diagnosis"]["cancer_type"].iloc[0] == "prostate"
+    assert rows["lab_result"][["analyte", "value", "unit"]].iloc[0].tolist() == [
+        "psa",
+        38.2,
+        "ng/mL",
+    ]
+    assert rows["treatment_course"]["started_on"].astype(str).iloc[0] == "2024-03-04"
+
+
+def test_redcap_label_export_imports_too(exported, empty):
+    """REDCap can export labels instead of raw codes; the labels are the registry's codes."""
+    from rltcare.registry.importers.redcap_layout import BY_NAME
+
+    def labels(rows):
+        header = rows[0]
+        for row in rows[1:]:
+            for i, name in enumerate(header):
+                field = BY_NAME.get(name)
+                if field is not None and field.codes and row[i]:
+                    row[i] = field.codes[int(row[i]) - 1]
+
+    _import(empty, {"centre.csv": export_files(exported, "csv")["centre.csv"]})
+    report = _import(empty, _redcap_with(exported, labels), dry_run=True)
+    assert report.rows["adverse_event"] == len(exported["adverse_event"])
+
+
+def test_documented_redcap_example_imports(empty):
+    """docs/examples/registry/redcap, as docs/registry.md shows it."""
+    from pathlib import Path
+
+    folder = Path(__file__).parents[2] / "docs" / "examples" / "registry" / "redcap"
+    centre = b"code,name,country\nBER,Berlin University Hospital,DE\n"
+    _import(empty, {"centre.csv": centre})
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    report = _import(empty, files, dry_run=True)
+    assert (report.rows["patient"], report.rows["prior_treatment"]) == (2, 3)

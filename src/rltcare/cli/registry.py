@@ -201,7 +201,7 @@ FormatOption = typer.Option(
 def _rejected(exc, as_json: bool):
     if as_json:
         emit(exc.to_problem(), True)
-    else:
+    elif len(exc.problems) > 1:  # one problem is the error line itself
         for problem in exc.problems:
             typer.echo(f"  {problem}", err=True)
     return exc

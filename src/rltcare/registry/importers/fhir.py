@@ -174,7 +174,8 @@ class _Reader:
         code = r.get("code")
         analyte = _code(code, local("analyte")) or _FROM_LOINC.get(_code(code, LOINC) or "")
         quantity = r.get("valueQuantity") or {}
-        unit = _FROM_UCUM.get(quantity.get("code", ""), quantity.get("unit") or "")
+        code_unit = _text(quantity.get("code"))
+        unit = _FROM_UCUM.get(code_unit) or _text(quantity.get("unit")) or code_unit
         limits = next(iter(r.get("referenceRange") or [{}]), {})
         self.add(
             "lab_result",

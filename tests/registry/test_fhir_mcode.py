@@ -122,8 +122,10 @@ def test_tumour_marker_tests(bundle):
         assert quantity["system"] == "http://unitsofmeasure.org" and quantity["code"] == "ng/mL"
 
 
-def test_every_quantity_is_ucum(bundle):
+def test_every_quantity_is_ucum_and_every_lab_but_egfr_has_loinc(bundle):
     for o in _of(bundle, "Observation"):
+        if o["code"]["text"] != "egfr":
+            assert len(_codes(o["code"], "http://loinc.org")) == 1
         quantity = o["valueQuantity"]
         assert quantity["system"] == "http://unitsofmeasure.org"
         assert quantity["code"] in UCUM_CODES.values()

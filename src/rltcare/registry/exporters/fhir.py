@@ -22,6 +22,7 @@ from rltcare.registry.importers.fhir_layout import (
     CENTRE,
     CYCLE,
     DATA_ABSENT,
+    LAB_LOINC,
     LOINC,
     MARKERS,
     PROFILE,
@@ -126,10 +127,11 @@ def _observation(row, index: int) -> dict[str, Any]:
     codings = [{"system": local("analyte"), "code": row.analyte}]
     resource: dict[str, Any] = {"resourceType": "Observation", "id": _id("o", row.pseudonym, index)}
     if row.analyte in MARKERS:
-        loinc, display = MARKERS[row.analyte]
-        codings.insert(0, {"system": LOINC, "code": loinc, "display": display})
         category.append(_concept(SNOMED, *TUMOUR_MARKER_CATEGORY))
         resource |= _profiled("Observation")
+    if row.analyte in MARKERS or row.analyte in LAB_LOINC:
+        loinc, display = {**MARKERS, **LAB_LOINC}[row.analyte]
+        codings.insert(0, {"system": LOINC, "code": loinc, "display": display})
     resource |= {
         "status": "final",
         "category": category,

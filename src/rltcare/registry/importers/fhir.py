@@ -22,6 +22,7 @@ from rltcare.registry.importers.fhir_layout import (
     CYCLE,
     DOSE_UNITS,
     IMPORTED,
+    LAB_LOINC,
     LOINC,
     MARKERS,
     PSEUDONYM,
@@ -34,7 +35,7 @@ from rltcare.registry.importers.problems import Origin, Problem
 from rltcare.registry.importers.template import TEMPLATE
 
 _FROM_SNOMED = {code: key for key, (code, _) in CANCER.items()}
-_FROM_LOINC = {code: key for key, (code, _) in MARKERS.items()}
+_FROM_LOINC = {code: key for key, (code, _) in {**MARKERS, **LAB_LOINC}.items()}
 _FROM_UCUM = {code: unit for unit, code in UCUM_CODES.items()}
 PATHS = {
     "centre": {

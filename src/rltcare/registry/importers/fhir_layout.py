@@ -37,6 +37,17 @@ MARKERS = {
     "psa": ("2857-1", "Prostate specific Ag [Mass/volume] in Serum or Plasma"),
     "cga": ("9811-1", "Chromogranin A [Mass/volume] in Serum or Plasma"),
 }
+#: LOINC codes of the other analytes in their canonical units (eGFR has none: the
+#: registry does not record which equation gave it).
+LAB_LOINC = {
+    "hb": ("718-7", "Hemoglobin [Mass/volume] in Blood"),
+    "wbc": ("6690-2", "Leukocytes [#/volume] in Blood by Automated count"),
+    "anc": ("751-8", "Neutrophils [#/volume] in Blood by Automated count"),
+    "plt": ("777-3", "Platelets [#/volume] in Blood by Automated count"),
+    "creatinine": ("14682-9", "Creatinine [Moles/volume] in Serum or Plasma"),
+    "alp": ("6768-6", "Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma"),
+    "ldh": ("2532-0", "Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma"),
+}
 #: SNOMED CT disorders for the registry's cancer types (only those checked; others are text).
 CANCER = {"prostate": ("399068003", "Malignant tumor of prostate")}
 TUMOUR_MARKER_CATEGORY = ("250724005", "Tumor marker measurement")

@@ -211,10 +211,13 @@ def _rejected(exc, as_json: bool):
 def import_(
     path: Path = typer.Argument(
         ...,
-        help="A folder of <table>.csv files, a CSV file, an .xlsx workbook, a REDCap export "
-        "(records and data dictionary, or a folder holding both) or a FHIR bundle (.json).",
+        help="A folder of <table>.csv files, a CSV file, an .xlsx workbook, a REDCap records "
+        "export (with --dictionary, or a folder holding both) or a FHIR bundle (.json).",
     ),
     fmt: str | None = FormatOption,
+    dictionary: Path | None = typer.Option(
+        None, "--dictionary", help="The REDCap data dictionary of a records export given as PATH."
+    ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Check everything and show what would be added."
     ),
@@ -223,11 +226,16 @@ def import_(
     """Import files in any format: all rows or none; each problem with where it is and why."""
     from rltcare.registry.access import SYSTEM
     from rltcare.registry.importers import ImportRejectedError, import_tables
-    from rltcare.registry.importers.sources import read_path
+    from rltcare.registry.importers.sources import read_files, read_path
 
-    if not path.exists():
-        raise InputError(f"{path} does not exist", file=str(path))
-    source = read_path(path, fmt)
+    for given in (path, dictionary):
+        if given is not None and not given.exists():
+            raise InputError(f"{given} does not exist", file=str(given))
+    if dictionary is not None:
+        pair = [(p.name, p.read_bytes()) for p in (path, dictionary)]
+        source = read_files(pair, fmt or "redcap")
+    else:
+        source = read_path(path, fmt)
     if source.problems:  # files that cannot be read are rejected before any value is checked
         raise _rejected(ImportRejectedError(source.problems), as_json)
     with _session(_migrated()) as session:

@@ -306,3 +306,22 @@ def test_documented_redcap_example_imports(empty):
     files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
     report = _import(empty, files, dry_run=True)
     assert (report.rows["patient"], report.rows["prior_treatment"]) == (2, 3)
+
+
+def test_redcap_rows_for_patients_the_registry_has_are_added_to_them(exported, empty):
+    """A record whose plain-instrument fields are empty adds its instances to a known patient."""
+    _import(empty, {"centre.csv": export_files(exported, "csv")["centre.csv"]})
+    _import(empty, export_files(exported, "redcap"))
+
+    def only_labs(rows):
+        header = rows[0]
+        keep = [rows[0]]
+        for row in rows[1:]:
+            if row[1] == "":
+                keep.append([row[0]] + [""] * (len(header) - 1))  # the record, nothing else
+            elif row[1] == "lab_result":
+                keep.append(row)
+        rows[:] = keep
+
+    report = _import(empty, _redcap_with(exported, only_labs))
+    assert report.rows == {"lab_result": len(exported["lab_result"])}

@@ -98,6 +98,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _when(resource: dict) -> str:
+    """effectiveDateTime, or the start of effectivePeriod."""
+    period = resource.get("effectivePeriod") or {}
+    return _text(resource.get("effectiveDateTime") or period.get("start"))
+
+
 class _Reader:
     """One pass over the bundle's entries, collecting rows, their origin and problems."""
 
@@ -188,7 +194,7 @@ class _Reader:
                 "unit": unit,
                 "ref_low": _text((limits.get("low") or {}).get("value")),
                 "ref_high": _text((limits.get("high") or {}).get("value")),
-                "sampled_on": _text(r.get("effectiveDateTime"))[:10],
+                "sampled_on": _when(r)[:10],
             },
         )
 
@@ -207,7 +213,7 @@ class _Reader:
             "pseudonym": self.subject(index, r),
             "course": course,
             "number": number,
-            "administered_at": _text(r.get("effectiveDateTime")),
+            "administered_at": _when(r),
             "administered_activity_mbq": activity,
             "setting": _code(r.get("category"), TERMINOLOGY + "medication-admin-category") or "",
         }

@@ -103,12 +103,10 @@ def _header_problems(name: str, records: pd.DataFrame, known: set[str]) -> list[
     if RECORD_ID not in records:
         problems.append(Problem(name, 1, RECORD_ID, "no record_id column (the pseudonym)"))
     for column in records.columns:
-        if column in STRUCTURAL or column in IGNORED or column in _COMPLETE:
+        if column in STRUCTURAL or column in IGNORED or column in _COMPLETE or column in known:
             continue
-        if column not in known:
-            problems.append(
-                Problem(name, 1, column, "unknown field (not in the data dictionary given)")
-            )
+        reason = "not in the data dictionary given" if column in BY_NAME else "not a registry field"
+        problems.append(Problem(name, 1, column, f"unknown field ({reason})"))
     return problems
 
 
@@ -203,8 +201,8 @@ def _tables(
                 f.column.name: _value(f.name, record.get(f.name, ""), choices)
                 for f in BY_FORM[table]
             }
-            if table == "vital_status" and not any(values.values()):
-                continue  # a record without a vital status
+            if not form and not any(values.values()):
+                continue  # no vital status, or a patient the registry has (rows added to them)
             values["pseudonym"] = rid
             rows[table].append(values)
             where = f"record {rid}, instrument {table}" + (f", instance {n}" if form else "")

@@ -17,7 +17,6 @@ from rltcare.registry.importers.redcap_layout import (
     REPEAT_INSTANCE,
     REPEAT_INSTRUMENT,
     REPEATING,
-    SINGLE,
     Field,
     complete_field,
     dictionary,
@@ -26,22 +25,22 @@ from rltcare.registry.importers.redcap_layout import (
 __all__ = ["dictionary", "records"]
 
 
-def _raw(value, f: Field) -> str:
-    """One value as REDCap stores it (raw codes, 1/0, UTC times without offset)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
+def _raw(values: pd.Series, f: Field) -> pd.Series:
+    """One column as REDCap stores it (raw codes, 1/0, UTC times without offset), '' if empty."""
     kind = f.column.kind
     if kind == "code":
-        return str(f.codes.index(value) + 1)
-    if kind == "bool":
-        return "1" if value else "0"
-    if kind == "datetime":
-        return pd.Timestamp(value).tz_convert("UTC").strftime("%Y-%m-%d %H:%M:%S")
-    if kind == "int":
-        return str(int(value))
-    if kind in ("float", "activity"):
-        return repr(float(value))
-    return str(value)
+        out = values.map({code: str(i) for i, code in enumerate(f.codes, start=1)})
+    elif kind == "bool":
+        out = values.map({True: "1", False: "0"})
+    elif kind == "datetime":
+        out = pd.to_datetime(values, utc=True).dt.strftime("%Y-%m-%d %H:%M:%S")
+    elif kind == "int":
+        out = values.map(lambda v: str(int(v)), na_action="ignore")
+    elif kind in ("float", "activity"):
+        out = values.map(lambda v: repr(float(v)), na_action="ignore")
+    else:
+        out = values.map(str, na_action="ignore")
+    return out.where(values.notna(), "").fillna("")
 
 
 def _columns() -> list[str]:
@@ -51,32 +50,27 @@ def _columns() -> list[str]:
     return out
 
 
-def _values(row: pd.Series, form: str) -> dict[str, str]:
-    values = {f.name: _raw(row[f.column.name], f) for f in BY_FORM[form]}
+def _form(frame: pd.DataFrame, form: str) -> pd.DataFrame:
+    """An instrument's fields for every row of ``frame``, with the record id."""
+    values = {f.name: _raw(frame[f.column.name], f) for f in BY_FORM[form]}
     values[complete_field(form)] = COMPLETE
-    return values
+    return pd.DataFrame({RECORD_ID: frame["pseudonym"], **values}, index=frame.index)
 
 
 def records(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """REDCap's flat records export of every patient (export frames in, text cells out)."""
-    by_record: dict[str, dict[str, str]] = {}
-    for form in SINGLE:
-        for _, row in frames[form].iterrows():
-            key = row["pseudonym"]
-            by_record.setdefault(key, {RECORD_ID: key}).update(_values(row, form))
-    rows = list(by_record.values())
+    plain = _form(frames["patient"], "patient").merge(
+        _form(frames["vital_status"], "vital_status"), on=RECORD_ID, how="left"
+    )
+    parts = [plain]
     for form in REPEATING:
         frame = frames[form]
-        instance = frame.groupby("pseudonym", sort=False).cumcount() + 1
-        for (_, row), n in zip(frame.iterrows(), instance, strict=True):
-            rows.append(
-                {
-                    RECORD_ID: row["pseudonym"],
-                    REPEAT_INSTRUMENT: form,
-                    REPEAT_INSTANCE: str(n),
-                    **_values(row, form),
-                }
-            )
+        part = _form(frame, form)
+        part[REPEAT_INSTRUMENT] = form
+        part[REPEAT_INSTANCE] = (frame.groupby("pseudonym", sort=False).cumcount() + 1).astype(str)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
     order = {p: i for i, p in enumerate(frames["patient"]["pseudonym"])}
-    rows.sort(key=lambda r: order.get(r[RECORD_ID], len(order)))  # a record's rows together
-    return pd.DataFrame(rows, columns=_columns()).fillna("")
+    position = out[RECORD_ID].map(order).fillna(len(order))
+    out = out.iloc[position.argsort(kind="stable")]  # a record's rows together, plain row first
+    return out.reindex(columns=_columns()).fillna("").reset_index(drop=True)

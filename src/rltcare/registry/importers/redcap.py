@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from rltcare.registry.importers.convert import Collector
 from rltcare.registry.importers.problems import Origin, Problem
 from rltcare.registry.importers.redcap_layout import (
     BY_FORM,
@@ -24,6 +25,7 @@ from rltcare.registry.importers.redcap_layout import (
     REPEAT_INSTANCE,
     REPEAT_INSTRUMENT,
     REPEATING,
+    SINGLE,
     STRUCTURAL,
     complete_field,
     parse_choices,
@@ -82,20 +84,17 @@ def _choices(name: str, dictionary: pd.DataFrame) -> tuple[dict[str, dict[str, s
     return choices, problems
 
 
-def _value(field: str, text: str, choices: dict[str, dict[str, str]]) -> str:
-    """A REDCap cell in the import template's spelling (codes, yes/no, times with offset)."""
-    text = text.strip()
-    if not text:
-        return ""
+def _values(field: str, cells: pd.Series, choices: dict[str, dict[str, str]]) -> pd.Series:
+    """A REDCap column in the import template's spelling (codes, yes/no, times with offset)."""
+    cells = cells.str.strip()
     kind = BY_NAME[field].column.kind
-    if kind == "code":
-        return choices.get(field, {}).get(text, text)  # a label export has the code already
+    if kind == "code":  # raw values; a label export has the codes already
+        return cells.map(choices.get(field, {})).fillna(cells)
     if kind == "bool":
-        return {"1": "yes", "0": "no"}.get(text, text)
-    if kind == "datetime":
-        naive = _NAIVE_TIME.match(text)
-        return f"{naive[1]}T{naive[2]}+00:00" if naive else text  # REDCap times are UTC here
-    return text
+        return cells.replace({"1": "yes", "0": "no"})
+    if kind == "datetime":  # REDCap keeps no time zone: these times are UTC
+        return cells.str.replace(_NAIVE_TIME, r"\1T\2+00:00", regex=True)
+    return cells
 
 
 def _header_problems(name: str, records: pd.DataFrame, known: set[str]) -> list[Problem]:
@@ -153,63 +152,73 @@ def _tables(
         form: {"pseudonym": RECORD_ID, **{f.column.name: f.name for f in fields}}
         for form, fields in BY_FORM.items()
     }
-    rows: dict[str, list[dict[str, str]]] = {form: [] for form in PREFIX}
-    seen: set[tuple[str, str, str]] = set()
-    instrument = frame.get(REPEAT_INSTRUMENT, pd.Series("", index=frame.index))
-    instance = frame.get(REPEAT_INSTANCE, pd.Series("", index=frame.index))
-    for i, record in frame.iterrows():
-        line = int(i) + 2
-        rid, form, n = record[RECORD_ID].strip(), instrument[i].strip(), instance[i].strip()
-        if not rid:
-            problems.append(Problem(name, line, RECORD_ID, "the record id is missing"))
+    blank = pd.Series("", index=frame.index)
+    rid = frame[RECORD_ID].str.strip()
+    form = frame.get(REPEAT_INSTRUMENT, blank).str.strip()
+    instance = frame.get(REPEAT_INSTANCE, blank).str.strip()
+    out = Collector(name)
+    bad = pd.Series(False, index=frame.index)
+    for mask, column, reason, values in (
+        (rid == "", RECORD_ID, "the record id is missing", None),
+        (
+            (form != "") & ~form.isin(REPEATING),
+            REPEAT_INSTRUMENT,
+            lambda v: f"unknown repeating instrument {v!r} (known: {', '.join(REPEATING)})",
+            form,
+        ),
+        (
+            (form != "") & ~instance.str.fullmatch(r"\d+"),
+            REPEAT_INSTANCE,
+            lambda v: f"instance {v!r} is not a whole number",
+            instance,
+        ),
+        (
+            pd.DataFrame({"r": rid, "f": form, "n": instance}).duplicated(),
+            None,
+            lambda v: f"record {v} appears twice with this instrument and instance",
+            rid,
+        ),
+    ):
+        out.add(mask & ~bad, column, reason, values)
+        bad |= mask
+    present = [f for f in sorted(known) if f in frame]
+    cells = {f: _values(f, frame[f], choices) for f in present}
+    filled = {f: (values != "").to_numpy() for f, values in cells.items()}
+    rows: dict[str, list[pd.DataFrame]] = {}
+    for group in ["", *REPEATING]:
+        chosen = ~bad & (form == group)
+        if not chosen.any():
             continue
-        if form and form not in REPEATING:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    REPEAT_INSTRUMENT,
-                    f"unknown repeating instrument {form!r} (known: {', '.join(REPEATING)})",
-                )
+        forms = [group] if group else list(SINGLE)
+        own = {f.name for table in forms for f in BY_FORM[table]}
+        for field in (f for f in present if f not in own):
+            out.add(
+                chosen.to_numpy() & filled[field],
+                field,
+                f"has a value but belongs to instrument {BY_NAME[field].form}",
             )
-            continue
-        if form and not n.isdigit():
-            problems.append(
-                Problem(name, line, REPEAT_INSTANCE, f"instance {n!r} is not a whole number")
-            )
-            continue
-        if (rid, form, n) in seen:
-            what = f"instrument {form}, instance {n}" if form else "a row without instrument"
-            problems.append(Problem(name, line, None, f"record {rid} has {what} twice"))
-            continue
-        seen.add((rid, form, n))
-        forms = [form] if form else ["patient", "vital_status"]
-        own = {f.name for form in forms for f in BY_FORM[form]}
-        for field in sorted(known - own):
-            if field in frame and record[field].strip():
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        field,
-                        f"has a value but belongs to instrument {BY_NAME[field].form}",
-                        where=f"record {rid}",
-                    )
-                )
         for table in forms:
-            values = {
-                f.column.name: _value(f.name, record.get(f.name, ""), choices)
-                for f in BY_FORM[table]
-            }
-            if not form and not any(values.values()):
-                continue  # no vital status, or a patient the registry has (rows added to them)
-            values["pseudonym"] = rid
-            rows[table].append(values)
-            where = f"record {rid}, instrument {table}" + (f", instance {n}" if form else "")
-            origin.add(table, line, where)
+            values = pd.DataFrame(
+                {
+                    f.column.name: cells[f.name][chosen] if f.name in cells else ""
+                    for f in BY_FORM[table]
+                },
+                index=frame.index[chosen],
+            )
+            if not group:  # no vital status, or a patient the registry has (rows added to them)
+                values = values[(values != "").any(axis=1)]
+            values["pseudonym"] = rid[values.index]
+            suffix = "" if not group else ", instance "
+            numbers = instance[values.index] if group else pd.Series("", index=values.index)
+            origin.rows[table] = [
+                (int(i) + 2, f"record {r}, instrument {table}{suffix}{n}")
+                for i, r, n in zip(values.index, values["pseudonym"], numbers, strict=True)
+            ]
+            rows[table] = values.reset_index(drop=True)
+    problems += out.problems
     frames = {
-        table: pd.DataFrame(found, columns=[c.name for c in TEMPLATE[table]]).fillna("")
-        for table, found in rows.items()
-        if found
+        table: rows[table].reindex(columns=[c.name for c in TEMPLATE[table]]).fillna("")
+        for table in PREFIX
+        if table in rows and len(rows[table])
     }
     return frames, problems, origin

@@ -165,3 +165,47 @@ def test_edit_form_reports_a_conflicting_save(registry_app):
         follow_redirects=False,
     )
     assert saved.status_code == 303
+
+
+def test_import_page_takes_a_fhir_bundle_and_names_the_entry(registry_app):
+    import json
+
+    _sign_in(registry_app)
+    page = registry_app.get("/registry/import").text
+    assert 'value="fhir"' in page and "format=xlsx" in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {}}]}
+    response = registry_app.post(
+        "/registry/import",
+        data={"csrf": csrf, "apply": "no", "format": "fhir"},
+        files={"files": ("bundle.json", json.dumps(bundle).encode())},
+    )
+    assert response.status_code == 422
+    assert "entry[0]" in response.text and "is not imported" in response.text
+
+
+def test_export_downloads_each_format_and_imports_back_as_a_preview(registry_app):
+    import io
+    import zipfile
+
+    headers = bearer(registry_app, "editor_a")
+    bundle = registry_app.get("/api/v1/registry/export", headers=headers)
+    assert bundle.headers["content-type"] == "application/fhir+json"
+    assert "PA-001" in bundle.text and "PB-001" not in bundle.text  # centre A only
+    redcap = registry_app.get("/api/v1/registry/export?format=redcap", headers=headers)
+    names = zipfile.ZipFile(io.BytesIO(redcap.content)).namelist()
+    assert sorted(names) == ["dictionary.csv", "records.csv"]
+    workbook = registry_app.get("/api/v1/registry/export?format=xlsx", headers=headers)
+    assert workbook.content[:2] == b"PK"
+    assert (
+        registry_app.get("/api/v1/registry/export?format=pdf", headers=headers).status_code == 422
+    )
+    # The workbook names patients that exist: a preview reports them as duplicates, writes nothing.
+    preview = registry_app.post(
+        "/api/v1/registry/import",
+        data={"dry_run": "true", "format": "xlsx"},
+        files={"files": ("registry.xlsx", workbook.content)},
+        headers=bearer(registry_app, "admin"),
+    )
+    assert preview.status_code == 422
+    assert any("already registered" in e["reason"] for e in preview.json()["errors"])

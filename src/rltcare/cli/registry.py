@@ -193,42 +193,62 @@ def users_token(
         )
 
 
+FormatOption = typer.Option(
+    None, "--format", help="csv, xlsx, redcap or fhir (default: told from the files)."
+)
+
+
+def _rejected(exc, as_json: bool):
+    if as_json:
+        emit(exc.to_problem(), True)
+    elif len(exc.problems) > 1:  # one problem is the error line itself
+        for problem in exc.problems:
+            typer.echo(f"  {problem}", err=True)
+    return exc
+
+
 @registry_app.command("import")
 def import_(
     path: Path = typer.Argument(
-        ..., help="A folder of <table>.csv files, one CSV file, or an .xlsx workbook."
+        ...,
+        help="A folder of <table>.csv files, a CSV file, an .xlsx workbook, a REDCap records "
+        "export (with --dictionary, or a folder holding both) or a FHIR bundle (.json).",
+    ),
+    fmt: str | None = FormatOption,
+    dictionary: Path | None = typer.Option(
+        None, "--dictionary", help="The REDCap data dictionary of a records export given as PATH."
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Check everything and show what would be added."
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Import CSV files or a workbook: all rows or none; each problem with file, row and column."""
+    """Import files in any format: all rows or none; each problem with where it is and why."""
     from rltcare.registry.access import SYSTEM
-    from rltcare.registry.importers import (
-        ImportRejectedError,
-        import_tables,
-        read_folder,
-        read_upload,
-    )
+    from rltcare.registry.importers import ImportRejectedError, import_tables
+    from rltcare.registry.importers.sources import read_files, read_path
 
-    if not path.exists():
-        raise InputError(f"{path} does not exist", file=str(path))
-    frames, problems = (
-        read_folder(path) if path.is_dir() else read_upload(path.name, path.read_bytes())
-    )
+    for given in (path, dictionary):
+        if given is not None and not given.exists():
+            raise InputError(f"{given} does not exist", file=str(given))
+    if dictionary is not None:
+        pair = [(p.name, p.read_bytes()) for p in (path, dictionary)]
+        source = read_files(pair, fmt or "redcap")
+    else:
+        source = read_path(path, fmt)
+    if source.problems:  # files that cannot be read are rejected before any value is checked
+        raise _rejected(ImportRejectedError(source.problems), as_json)
     with _session(_migrated()) as session:
         try:
             report = import_tables(
-                session=session, caller=SYSTEM, frames=frames, dry_run=dry_run, problems=problems
+                session=session,
+                caller=SYSTEM,
+                frames=source.frames,
+                dry_run=dry_run,
+                origin=source.origin,
             )
         except ImportRejectedError as exc:
-            if as_json:
-                emit(exc.to_problem(), True)
-            else:
-                for problem in exc.problems:
-                    typer.echo(f"  {problem}", err=True)
-            raise
+            raise _rejected(exc, as_json) from None
     emit(
         report.to_dict()
         if as_json
@@ -237,34 +257,48 @@ def import_(
     )
 
 
+def _counts(frames, fmt: str, files: dict[str, bytes]) -> dict[str, int]:
+    """Rows per written file (per sheet of a workbook, entries of a bundle)."""
+    if fmt in ("csv", "parquet"):
+        return {name: len(frames[name.rsplit(".", 1)[0]]) for name in files}
+    if fmt == "xlsx":
+        return {f"{name} sheet {t}": len(f) for name in files for t, f in frames.items()}
+    if fmt == "fhir":
+        return {name: len(json.loads(content)["entry"]) for name, content in files.items()}
+    import io
+
+    import pandas as pd
+
+    return {
+        name: len(pd.read_csv(io.BytesIO(content), dtype=str)) for name, content in files.items()
+    }
+
+
 @registry_app.command()
 def export(
     folder: Path,
     fmt: str = typer.Option(
-        "csv", "--format", help="csv (re-importable), parquet or fhir (R4 bundle)."
+        "csv",
+        "--format",
+        help="csv, xlsx or redcap (each re-importable), parquet, or fhir (R4 bundle, mCODE).",
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Export every clinical table in the import template's shape."""
+    """Export every clinical table (CSV, Parquet, Excel, REDCap project or FHIR bundle)."""
     from rltcare.registry.access import SYSTEM
-    from rltcare.registry.exporters import FORMATS, export_frames, write_export
+    from rltcare.registry.exporters import FORMATS, export_files, export_frames
 
-    if fmt not in (*FORMATS, "fhir"):
-        raise InputError(f"unknown format '{fmt}'", field="format", hint="use csv, parquet or fhir")
+    if fmt not in FORMATS:
+        raise InputError(
+            f"unknown format '{fmt}'", field="format", hint=f"use {', '.join(FORMATS)}"
+        )
     with _session(_migrated()) as session:
         frames = export_frames(session=session, caller=SYSTEM)
-    if fmt == "fhir":
-        from rltcare.registry.exporters.fhir import to_bundle
-
-        folder.mkdir(parents=True, exist_ok=True)
-        bundle = to_bundle(frames)
-        (folder / "bundle.json").write_text(
-            json.dumps(bundle, ensure_ascii=False), encoding="utf-8"
-        )
-        emit({"bundle.json": len(bundle["entry"])}, as_json)
-        return
-    paths = write_export(frames, folder, fmt)
-    emit({p.name: len(frames[p.stem]) for p in paths}, as_json)
+    files = export_files(frames, fmt)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    emit(_counts(frames, fmt, files), as_json)
 
 
 @registry_app.command()
@@ -306,8 +340,19 @@ def verify_audit(as_json: bool = JsonOption) -> None:
 
 
 @registry_app.command()
-def template() -> None:
-    """Print the import template (columns of every table's file) as Markdown."""
+def template(
+    fmt: str = typer.Option(
+        "markdown", "--format", help="markdown, or redcap (the REDCap data dictionary as CSV)."
+    ),
+) -> None:
+    """Print the import template (columns of every table's file) or the REDCap dictionary."""
+    if fmt == "redcap":
+        from rltcare.registry.importers.redcap_layout import dictionary
+
+        typer.echo(dictionary().to_csv(index=False), nl=False)
+        return
+    if fmt != "markdown":
+        raise InputError(f"unknown format '{fmt}'", field="format", hint="use markdown or redcap")
     from rltcare.registry.importers.template import describe_template
 
     typer.echo(describe_template())

@@ -1,7 +1,13 @@
-"""Exports in the import template's shape (natural keys), as CSV files or Parquet."""
+"""Exports in the import template's shape (natural keys): CSV files, Parquet, an Excel
+workbook, a REDCap project (data dictionary and records) or a FHIR R4 bundle.
+
+Every format except Parquet can be imported again (``rltcare registry import``).
+"""
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +20,8 @@ from rltcare.registry.importers.template import TEMPLATE
 from rltcare.registry.models import CLINICAL, Centre
 from rltcare.registry.service import scoped
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx", "redcap", "fhir")
+WORKBOOK = "registry.xlsx"
 
 
 def export_frames(*, session: Session, caller: Caller) -> dict[str, pd.DataFrame]:
@@ -51,23 +58,74 @@ def export_frames(*, session: Session, caller: Caller) -> dict[str, pd.DataFrame
     return out
 
 
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Times as ISO 8601 text with their offset (what the import reads back)."""
+    frame = frame.copy()
+    if "administered_at" in frame:
+        frame["administered_at"] = frame["administered_at"].map(
+            lambda t: t.isoformat() if pd.notna(t) else ""
+        )
+    return frame
+
+
+def _workbook(frames: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per table; dates as ISO text so that Excel does not reinterpret them."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for table, frame in frames.items():
+            frame = _text(frame)
+            for c in TEMPLATE[table]:
+                if c.kind == "date":
+                    frame[c.name] = frame[c.name].map(
+                        lambda d: d.isoformat() if pd.notna(d) else ""
+                    )
+                elif c.kind == "int":
+                    frame[c.name] = frame[c.name].astype("Int64")
+            frame.to_excel(writer, sheet_name=table, index=False)
+    return buffer.getvalue()
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def export_files(frames: dict[str, pd.DataFrame], fmt: str = "csv") -> dict[str, bytes]:
+    """The export in format ``fmt`` as file name -> content."""
+    if fmt == "csv":
+        return {f"{t}.csv": _csv(_text(frame)) for t, frame in frames.items()}
+    if fmt == "parquet":
+        out = {}
+        for table, frame in frames.items():
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            out[f"{table}.parquet"] = buffer.getvalue()
+        return out
+    if fmt == "xlsx":
+        return {WORKBOOK: _workbook(frames)}
+    if fmt == "redcap":
+        from rltcare.registry.exporters import redcap
+
+        return {
+            "dictionary.csv": _csv(redcap.dictionary()),
+            "records.csv": _csv(redcap.records(frames)),
+        }
+    if fmt == "fhir":
+        from rltcare.registry.exporters.fhir import to_bundle
+
+        text = json.dumps(to_bundle(frames), ensure_ascii=False, indent=1)
+        return {"bundle.json": text.encode("utf-8")}
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
 def write_export(frames: dict[str, pd.DataFrame], folder: Path, fmt: str = "csv") -> list[Path]:
-    """One file per table in ``folder``; CSV files can be imported again as they are."""
+    """The export's files in ``folder``; every format but Parquet can be imported again."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for table, frame in frames.items():
-        path = folder / f"{table}.{fmt}"
-        if fmt == "csv":
-            frame = frame.copy()
-            if "administered_at" in frame:
-                frame["administered_at"] = frame["administered_at"].map(
-                    lambda t: t.isoformat() if pd.notna(t) else ""
-                )
-            frame.to_csv(path, index=False)
-        else:
-            frame.to_parquet(path, index=False)
+    for name, content in export_files(frames, fmt).items():
+        path = folder / name
+        path.write_bytes(content)
         paths.append(path)
     return paths
 
 
-__all__ = ["FORMATS", "export_frames", "write_export"]
+__all__ = ["FORMATS", "WORKBOOK", "export_files", "export_frames", "write_export"]

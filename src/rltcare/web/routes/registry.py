@@ -6,6 +6,7 @@ outside the caller's centres answers 404; a stale ``version`` answers 409.
 """
 
 import io
+import zipfile
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -13,18 +14,17 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
+from rltcare.errors import InputError
 from rltcare.registry import auth, service
 from rltcare.registry.audit import AuditEntry, verify
-from rltcare.registry.exporters import export_frames
-from rltcare.registry.importers import import_tables, read_upload
-from rltcare.registry.importers.reader import MAX_BYTES
+from rltcare.registry.exporters import FORMATS, export_files, export_frames
+from rltcare.registry.importers import import_tables
 from rltcare.registry.models import CLINICAL
 from rltcare.registry.schema import SCHEMAS
 from rltcare.web.registry_deps import CallerDep, SessionDep, client_address
-from rltcare.web.routes.registry_pages import pages
+from rltcare.web.routes.registry_pages import pages, read_uploads
 
 api = APIRouter(prefix="/api/v1/registry", tags=["registry"])
-UPLOAD_LIMIT = 50 * 1024 * 1024
 
 __all__ = ["api", "pages"]
 
@@ -207,22 +207,63 @@ def timeline(patient_id: int, session: SessionDep, caller: CallerDep) -> Timelin
 async def bulk_import(
     session: SessionDep,
     caller: CallerDep,
-    files: Annotated[list[UploadFile], File(description="<table>.csv files or one .xlsx workbook")],
-    dry_run: Annotated[bool, Form()] = False,
+    files: Annotated[
+        list[UploadFile],
+        File(
+            description="<table>.csv files, one .xlsx workbook, a REDCap records export with "
+            "its data dictionary, or one FHIR bundle (.json)"
+        ),
+    ],
+    dry_run: Annotated[bool, Form(description="check only (a preview)")] = False,
+    format: Annotated[
+        str | None, Form(description="csv, xlsx, redcap or fhir; default: told from the files")
+    ] = None,
 ) -> ImportResult:
     """Import files all or nothing; a rejected import answers 422 listing every problem."""
-    frames, problems = {}, []
-    for upload in files:
-        data = await upload.read(UPLOAD_LIMIT + 1)
-        found_frames, found = read_upload(
-            upload.filename or "upload.csv", data, min(MAX_BYTES, UPLOAD_LIMIT)
-        )
-        frames.update(found_frames)
-        problems += found
+    source = await read_uploads(files, format)
     report = import_tables(
-        session=session, caller=caller, frames=frames, dry_run=dry_run, problems=problems
+        session=session,
+        caller=caller,
+        frames=source.frames,
+        dry_run=dry_run,
+        problems=source.problems,
+        origin=source.origin,
     )
     return ImportResult(**report.to_dict())
+
+
+MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "fhir": "application/fhir+json",
+}
+
+
+@api.get("/export", operation_id="registry_export", response_class=Response)
+def export(
+    session: SessionDep,
+    caller: CallerDep,
+    format: Annotated[str, Query(description=", ".join(FORMATS))] = "fhir",
+) -> Response:
+    """Every table the caller may read: a workbook, a FHIR bundle, or a zip of files
+    (CSV tables, Parquet tables, a REDCap data dictionary with its records)."""
+    if format not in FORMATS:
+        raise InputError(
+            f"unknown format '{format}'", field="format", hint=f"use {', '.join(FORMATS)}"
+        )
+    files = export_files(export_frames(session=session, caller=caller), format)
+    if len(files) == 1 and format in MEDIA:
+        name, content = next(iter(files.items()))
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file, data in files.items():
+                archive.writestr(file, data)
+        name, content = f"registry-{format}.zip", buffer.getvalue()
+    return Response(
+        content,
+        media_type=MEDIA.get(format, "application/zip"),
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @api.get(

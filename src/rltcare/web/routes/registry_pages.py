@@ -12,12 +12,18 @@ from rltcare.errors import InputError
 from rltcare.registry import auth, service
 from rltcare.registry.audit import AuditEntry
 from rltcare.registry.errors import AuthenticationError, ConflictError
-from rltcare.registry.importers import ImportRejectedError, import_tables, read_upload
+from rltcare.registry.exporters import FORMATS as EXPORT_FORMATS
+from rltcare.registry.importers import ImportRejectedError, import_tables
+from rltcare.registry.importers.reader import MAX_BYTES
+from rltcare.registry.importers.sources import FORMATS as IMPORT_FORMATS
+from rltcare.registry.importers.sources import Source, read_files
 from rltcare.registry.models import Centre
 from rltcare.registry.schema import SCHEMAS
 from rltcare.registry.vocab import CODES
 from rltcare.web.registry_deps import COOKIE, check_csrf, client_address, get_caller
 from rltcare.web.templating import render, validate_form
+
+UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per uploaded file
 
 pages = APIRouter(include_in_schema=False)
 #: Tables a centre editor can add rows to from a patient's page.
@@ -259,17 +265,29 @@ async def entry_submit(request: Request, patient_id: int, table: str):
         )
 
 
+async def read_uploads(uploads: list[Any], fmt: str | None) -> Source:
+    """Uploaded files read as one import source (each file at most UPLOAD_LIMIT bytes)."""
+    files = [(u.filename or "upload.csv", await u.read(UPLOAD_LIMIT + 1)) for u in uploads]
+    return read_files(files, fmt or None, max_bytes=min(MAX_BYTES, UPLOAD_LIMIT))
+
+
+def _import_context(request: Request) -> dict[str, Any]:
+    return {
+        "problems": [],
+        "report": None,
+        "csrf": getattr(request.state, "csrf", ""),
+        "import_formats": IMPORT_FORMATS,
+        "export_formats": EXPORT_FORMATS,
+    }
+
+
 @pages.get("/registry/import")
 def import_page(request: Request):
     for session in _session(request):
         _caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
-        return render(
-            request,
-            "registry/import.html",
-            {"problems": [], "report": None, "csrf": getattr(request.state, "csrf", "")},
-        )
+        return render(request, "registry/import.html", _import_context(request))
 
 
 @pages.post("/registry/import")
@@ -280,24 +298,17 @@ async def import_submit(request: Request):
         if redirect:
             return redirect
         check_csrf(request, str(form.get("csrf", "")))
-        frames, problems = {}, []
-        for upload in form.getlist("files"):
-            if hasattr(upload, "read"):
-                found_frames, found = read_upload(
-                    upload.filename or "upload.csv",
-                    await upload.read(50 * 1024 * 1024 + 1),
-                    50 * 1024 * 1024,
-                )
-                frames.update(found_frames)
-                problems += found
-        context = {"problems": [], "report": None, "csrf": getattr(request.state, "csrf", "")}
+        uploads = [u for u in form.getlist("files") if hasattr(u, "read")]
+        source = await read_uploads(uploads, str(form.get("format", "")))
+        context = _import_context(request)
         try:
             context["report"] = import_tables(
                 session=session,
                 caller=caller,
-                frames=frames,
+                frames=source.frames,
                 dry_run=form.get("apply") != "yes",
-                problems=problems,
+                problems=source.problems,
+                origin=source.origin,
             )
         except ImportRejectedError as exc:
             context["problems"] = exc.problems

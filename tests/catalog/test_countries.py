@@ -35,10 +35,23 @@ def test_share_aged_65_plus_is_plausible_in_every_region(country):
         assert 0.12 < region.population_65plus / region.population < 0.32, region.code
 
 
-def test_uk_has_no_age_bands_and_says_so():
+# The UK rows of the same table end with 1 January 2019 (listed as NUTS-1 UKC-UKN).
+EUROSTAT_UK_2019 = (66_647_112, 12_272_378)
+
+
+def test_uk_regions_add_up_to_the_last_eurostat_uk_row():
     record = load_catalog().country("uk")
-    assert all(r.population_65plus is None for r in record.regions)
-    assert "population_65plus" in record.population_source
+    total, older = EUROSTAT_UK_2019
+    assert record.population == total
+    assert sum(r.population_65plus for r in record.regions) == older
+    assert record.population_year == 2019
+    assert "demo_r_pjanaggr3" in record.population_source
+
+
+def test_uk_share_aged_65_plus_is_plausible_in_every_region():
+    """London is the youngest region (about 12 %), Wales and the South West the oldest."""
+    for region in load_catalog().country("uk").regions:
+        assert 0.11 < region.population_65plus / region.population < 0.25, region.code
 
 
 @pytest.mark.parametrize("country", ["de", "it", "pl", "es", "uk"])

@@ -138,3 +138,10 @@ def test_nearest_assignment_conserves_cycles_and_respects_capacity(wanted, catal
             for c in spare:
                 km = great_circle_km([here.lat], [here.lon], [c.lat], [c.lon])[0, 0]
                 assert road_hours(km) > 2.5, (region.region, c.id)
+
+
+def test_a_centre_id_at_home_and_abroad_is_refused(wanted, catalog):
+    home = [centre("n", "ZZ1", 53.0, 6.0, 10)]
+    with pytest.raises(InputError, match="'n' is at home and abroad") as info:
+        flows(wanted, catalog, home, abroad=[centre("n", "de", 50.8, 6.1, 1)])
+    assert info.value.field == "abroad"

@@ -15,7 +15,7 @@ from rltcare.cli.national_options import DemandOptions, demand_options
 from rltcare.errors import InputError
 from rltcare.national import access as fca_engine
 from rltcare.national.flows import patient_flows
-from rltcare.national.gap import capacity_gap, centres_from_rows
+from rltcare.national.gap import capacity_gap
 from rltcare.national.planner import mean_kpis, resource_use_from_kpis
 from rltcare.national.regional import points_access, regional_access
 from rltcare.national.report import country_report
@@ -69,7 +69,7 @@ def gap_command(
     """Rooms, chairs, scanners and FTE to add per region to meet demand."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
+    found = inputs.centres(centres, where)[0]
     wanted = options.demand(country, loaded)
     use = inputs.resource_use(resource_use) if resource_use else {}
     if planner:
@@ -104,11 +104,7 @@ def flows_command(
     """Where each region's cycles are treated: flows between regions and abroad, unmet demand."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    home = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
-    away = centres_from_rows(inputs.read_csv(abroad), None, file=str(abroad)) if abroad else []
-    clash = {c.id for c in home} & {c.id for c in away}
-    if clash:
-        raise InputError(f"centre id '{sorted(clash)[0]}' is at home and abroad", file=str(abroad))
+    home, away = inputs.centres(centres, where, abroad)
     everywhere = [*home, *away]
     files = {"share": flow_matrix, "travel_time": travel_times}
     try:
@@ -178,7 +174,7 @@ def access_command(
     """Accessibility of each region's population to treatment places (rooms + chairs)."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
+    found = inputs.centres(centres, where)[0]
     options = {
         "method": method,
         "catchment_h": parse_duration(catchment, field="catchment"),
@@ -307,8 +303,7 @@ def report_command(
     """A self-contained HTML report: demand, map, capacity gap, flows, access (and supply)."""
     loaded = catalog_from(catalog)
     where = loaded.country(country)
-    found = centres_from_rows(inputs.read_csv(centres), where, file=str(centres))
-    away = centres_from_rows(inputs.read_csv(abroad), None, file=str(abroad)) if abroad else []
+    found, away = inputs.centres(centres, where, abroad)
     wanted = options.demand(country, loaded)
     gap = capacity_gap(wanted, found, catalog=loaded)
     flows = patient_flows(wanted, found, abroad=away, catalog=loaded)

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from rltcare.catalog.country import Country
 from rltcare.errors import InputError, from_validation_errors
+from rltcare.national.gap import centres_from_rows
 from rltcare.national.resources import ResourceUse
 from rltcare.national.supply import SupplyNetwork
 
@@ -20,6 +22,13 @@ def read_csv(path: Path) -> list[dict[str, str]]:
             return list(csv.DictReader(line for line in handle if not line.startswith("#")))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+
+
+def centres(home: Path, country: Country, abroad: Path | None = None) -> tuple[list, list]:
+    """The centres file at home and, if given, the centres abroad (their region a country code)."""
+    found = centres_from_rows(read_csv(home), country, file=str(home))
+    away = centres_from_rows(read_csv(abroad), None, file=str(abroad)) if abroad else []
+    return found, away
 
 
 def points(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

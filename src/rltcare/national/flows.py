@@ -160,6 +160,9 @@ def patient_flows(
     everywhere = [*centres, *abroad]
     if not everywhere:
         raise InputError("no centres given", field="centres")
+    clash = {c.id for c in centres} & {c.id for c in abroad}
+    if clash:
+        raise InputError(f"centre id '{sorted(clash)[0]}' is at home and abroad", field="abroad")
     if max_hours is not None and not max_hours > 0:
         raise InputError("the longest journey must be > 0 h", field="max_hours")
     codes = [r.code for r in country.regions]

@@ -27,7 +27,8 @@ def queue(
                 "cycles": 1,
                 "care": "inpatient",
                 "resource": "beds",
-                "length_of_stay": stay,
+                # Queueing theory's server knows when service ends: no overruns.
+                "length_of_stay": {"planned": "actual", **stay},
             }
         ],
         "resource": [

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rltcare.capacity.kernel import serve_fifo
 from rltcare.capacity.model import build_model
 from rltcare.capacity.patients import draw_cohort, referral_times, stream
+from rltcare.capacity.slots import serve_fifo
 
 from .scenarios import build, ward
 

@@ -23,7 +23,7 @@ from rltcare.capacity.kernel import (
     stay_cells,
     treatment_loop,
 )
-from rltcare.capacity.model import ServiceModel
+from rltcare.capacity.model import ServiceModel, staff_need
 from rltcare.capacity.patients import Cohort, stream
 
 __all__ = [
@@ -42,14 +42,27 @@ __all__ = [
 ]
 
 
+#: Columns of :attr:`Bookings.cycles`.
+CYCLE_COLUMNS = (
+    "patient",
+    "cycle",
+    "planned_h",
+    "admitted_h",
+    "discharged_h",
+    "resource",
+    "indication",
+    "dose_age_h",
+)
+OVERRAN, BUMPED = 0, 1
+
+
 @dataclass(frozen=True)
 class Bookings:
     first_h: np.ndarray
-    cycles: (
-        np.ndarray
-    )  # (k, 7): patient, cycle, planned_h, admitted_h, discharged_h, resource, indication
+    cycles: np.ndarray  # (k, 8): CYCLE_COLUMNS
     deferrals: np.ndarray  # (k, 2): patient, time_h
-    doses: np.ndarray  # (k, 3): time_h, outcome, supply
+    doses: np.ndarray  # (k, 4): time_h, outcome, supply, hours from delivery (given doses)
+    upsets: np.ndarray  # (k, 3): time_h, OVERRAN or BUMPED, patient
     free: np.ndarray  # (resources, cells): units left free
     events: int
 
@@ -85,6 +98,7 @@ def book_treatments(
     exit_h: np.ndarray,
     seed: int,
     replication: int,
+    staff_left: np.ndarray,
 ) -> Bookings:
     """Book every cycle of every patient ready for treatment (``status``/``exit_h`` updated in place)."""
     inds = model.indications
@@ -99,6 +113,7 @@ def book_treatments(
         np.array([i.tolerance_h for i in inds], dtype=float),
         np.array([i.deferral_h for i in inds], dtype=float),
         np.array([s.continuing_first for s in supplies] or [True], dtype=np.bool_),
+        np.array([i.planned_stay_h for i in inds], dtype=float),
     )
     rooms = (
         np.vstack([r.capacity for r in model.resources]).astype(np.int32),
@@ -132,7 +147,19 @@ def book_treatments(
         status,
         exit_h,
     )
-    first_h, cycles, deferrals, doses, events = treatment_loop(
-        plan, rooms, stock, people, _outages(model, seed, replication), float(model.horizon_h)
+    crew = (staff_left, *cycle_staff_need(model))
+    first_h, cycles, deferrals, doses, upsets, events = treatment_loop(
+        plan, rooms, stock, people, _outages(model, seed, replication), crew, float(model.horizon_h)
     )
-    return Bookings(first_h, cycles, deferrals, doses, rooms[0], int(events))
+    return Bookings(first_h, cycles, deferrals, doses, upsets, rooms[0], int(events))
+
+
+def cycle_staff_need(model: ServiceModel) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes per (indication, role) a cycle draws on its admission day: fixed, and per chair hour."""
+    chair = np.array([model.resources[i.resource].kind == "chair" for i in model.indications])
+    # Only doses from a supply are dispensed (as the dispensing KPI counts them).
+    with_supply = np.array([i.supply is not None for i in model.indications])
+    need = np.outer(np.ones(chair.size), staff_need(model, "administration")) + np.outer(
+        with_supply, staff_need(model, "dispensing")
+    )
+    return need, np.outer(chair, staff_need(model, "chair_hour"))

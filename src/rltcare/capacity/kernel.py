@@ -1,4 +1,4 @@
-"""The compiled treatment loop: book, admit, defer and cancel cycles (numba; plain Python without it).
+"""The compiled treatment loop: book, admit, defer, bump and cancel cycles (numba; plain Python without it).
 
 Everything is a numpy array so that numba compiles the loop to machine code; the
 same functions run unchanged (slowly) as Python when numba is not installed.
@@ -6,7 +6,8 @@ Rules are described in :mod:`rltcare.capacity.engine`. The event heap is one
 (capacity, 6) float array of (time, priority, sequence, kind, patient, booking id);
 events are popped in (time, priority, sequence) order. Finding an admission is a
 jump search: for a candidate start the stay's last full cell is found and the
-search jumps past it to the next admission time.
+search jumps past it to the next admission time; a day without the staff minutes
+is jumped over whole.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ except ImportError:  # pragma: no cover - exercised only where numba is missing
         return args[0] if args and callable(args[0]) else (lambda f: f)
 
 
-REQUEST, ADMIT, LEAVE, OUTAGE = 0, 1, 2, 3
+REQUEST, ADMIT, LEAVE, OUTAGE, OVERRUN, EARLY = 0, 1, 2, 3, 4, 5
 WAITING, SCREENED_OUT, DIED, DROPPED_OUT, TREATED, NEVER_BOOKED = range(6)
 GIVEN, WASTED, NOT_DELIVERED = range(3)
 _EPS = 1e-9
@@ -96,13 +97,51 @@ def stay_cells(start_h, stay_h, clocks, n_clocks, step_h):
 
 
 @njit(cache=True)
-def _find(now, earliest, stay_h, i, plan, rooms, stock):
+def _staff_short(crew, i, day, hours):
+    left, need, per_h = crew
+    short = False  # a loop, not any(): numba compiles no generator expressions
+    for k in range(left.shape[0]):
+        short |= left[k, day] < need[i, k] + per_h[i, k] * hours - _EPS
+    return short
+
+
+@njit(cache=True)
+def _staff_take(crew, i, day, hours, sign):
+    left, need, per_h = crew
+    for k in range(left.shape[0]):
+        left[k, day] -= sign * (need[i, k] + per_h[i, k] * hours)
+
+
+@njit(cache=True)
+def _batch(now, cell, s, held, stock, step):
+    """The freshest delivery that can serve an admission at ``cell`` (−1: none).
+
+    A dose already ordered for the patient (``held``) is used if still in date;
+    otherwise the latest delivery in date that is not cancelled or full and arrives
+    at least the lead time after ``now``.
+    """
+    deliveries, last_delivery, cancelled, delivered, lead_h, shelf_h, most = stock
+    admit_h = cell * step
+    if held >= 0 and not cancelled[s, held] and 0 <= admit_h - deliveries[s, held] <= shelf_h[s]:
+        return held
+    d = last_delivery[s, cell]
+    while d >= 0 and admit_h - deliveries[s, d] <= shelf_h[s]:
+        if deliveries[s, d] < now + lead_h[s] - _EPS:
+            return -1
+        if not cancelled[s, d] and (most[s] < 0 or delivered[s, d] < most[s]):
+            return d
+        d -= 1
+    return -1
+
+
+@njit(cache=True)
+def _find(now, earliest, stay_h, i, held, plan, rooms, stock, crew):
     """Earliest (cell, cells, delivery, order time) for a cycle of indication ``i``; cell −1: none."""
     step, ind_res, ind_sup, clocks, n_clocks = plan[0], plan[1], plan[2], plan[3], plan[4]
     free, admit, admit_len = rooms
-    deliveries, last_delivery, cancelled, delivered, lead_h, shelf_h, most = stock
+    deliveries, lead_h = stock[0], stock[4]
     r, s = ind_res[i], ind_sup[i]
-    lead = lead_h[s] if s >= 0 else 0.0
+    lead = lead_h[s] if s >= 0 and held < 0 else 0.0
     lo = max(earliest, now + lead)
     row = admit[r, : admit_len[r]]
     j = np.searchsorted(row, np.ceil(lo / step - _EPS))
@@ -117,12 +156,8 @@ def _find(now, earliest, stay_h, i, plan, rooms, stock):
             return -1, 0, -1, 0.0
         d = -1
         if s >= 0:
-            d = last_delivery[s, cell]
-            if d < 0 or cancelled[s, d] or (most[s] >= 0 and delivered[s, d] >= most[s]):
-                j += 1
-                continue
-            when = deliveries[s, d]
-            if when < now + lead - _EPS or cell * step - when > shelf_h[s]:
+            d = _batch(now, cell, s, held, stock, step)
+            if d < 0:
                 j += 1
                 continue
         full = -1
@@ -130,15 +165,37 @@ def _find(now, earliest, stay_h, i, plan, rooms, stock):
             if free[r, k] <= 0:
                 full = k
                 break
-        if full < 0:
-            order_h = max(now, deliveries[s, d] - lead) if s >= 0 else np.inf
-            return cell, cells, d, order_h
-        j = max(j + 1, np.searchsorted(row, full + 1))
+        if full >= 0:
+            j = max(j + 1, np.searchsorted(row, full + 1))
+            continue
+        day = int(cell * step // 24.0)
+        if _staff_short(crew, i, day, stay_h):
+            j = max(j + 1, np.searchsorted(row, np.ceil((day + 1) * 24.0 / step - _EPS)))
+            continue
+        order_h = max(now, deliveries[s, d] - lead_h[s]) if s >= 0 else np.inf
+        if d == held and held >= 0:
+            order_h = -np.inf  # already ordered
+        return cell, cells, d, order_h
     return -1, 0, -1, 0.0
 
 
 @njit(cache=True)
-def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
+def _release(free, r, cell, cells, crew, i, step, hours):
+    free[r, cell : cell + cells] += 1
+    _staff_take(crew, i, int(cell * step // 24.0), hours, -1.0)
+
+
+@njit(cache=True)
+def _grow(table, used, width):
+    if used == table.shape[0]:
+        bigger = np.empty((2 * used, width))
+        bigger[:used] = table
+        return bigger
+    return table
+
+
+@njit(cache=True)
+def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
     """Run the treatment events of one replication; see the module docstring for the arrays."""
     step, ind_res, ind_sup, interval_h, tolerance_h, deferral_h, cont_first = (
         plan[0],
@@ -149,13 +206,15 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
         plan[7],
         plan[8],
     )
+    planned_stay, clocks, n_clocks = plan[9], plan[3], plan[4]
     free = rooms[0]
+    limit = free.shape[1]
     deliveries, _, cancelled, delivered = stock[0], stock[1], stock[2], stock[3]
     lead_h = stock[4]
     ind_of, stay, leave, dies, n_cycles, defer, ready, status, exit_h = people
     out_known, out_start, out_end, out_sup = outages
     n = ind_of.size
-    heap = np.empty((2 * n + out_known.size + 16, 6))
+    heap = np.empty((3 * n + out_known.size + 16, 6))
     size, seq, events = 0, 0, 0
     cycle = np.zeros(n, np.int64)
     earliest = np.zeros(n)
@@ -167,12 +226,21 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
     b_cells = np.zeros(n, np.int64)
     b_delivery = np.full(n, -1, np.int64)
     b_order = np.zeros(n)
-    rows = np.empty((max(n * stay.shape[1], 16), 7))
+    b_hours = np.zeros(n)
+    held = np.full(n, -1, np.int64)  # a dose ordered for a bumped patient, kept for the rebooking
+    pend = np.empty(n, np.int64)  # patients with a booking not yet admitted
+    pos = np.full(n, -1, np.int64)
+    n_pend = 0
+    o_from = np.zeros(n, np.int64)  # a stay's booked end and actual end (cells), revealed later
+    o_to = np.zeros(n, np.int64)
+    rows = np.empty((max(n * stay.shape[1], 16), 8))
     n_rows = 0
     deferrals = np.empty((max(n, 16), 2))
     n_def = 0
-    doses = np.empty((max(2 * n * stay.shape[1], 16), 3))
+    doses = np.empty((max(2 * n * stay.shape[1], 16), 4))
     n_doses = 0
+    upsets = np.empty((max(n, 16), 3))  # time, kind (0 overrun, 1 bumped), patient
+    n_upsets = 0
     for p in range(n):
         if ready[p] < horizon_h:
             earliest[p] = ready[p]
@@ -205,21 +273,54 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
                     cancelled[s, d] = True
             for q in range(n):
                 if b_id[q] >= 0 and ind_sup[ind_of[q]] == s and cancelled[s, b_delivery[q]]:
-                    r = ind_res[ind_of[q]]
-                    free[r, b_cell[q] : b_cell[q] + b_cells[q]] += 1
+                    qi = ind_of[q]
+                    _release(free, ind_res[qi], b_cell[q], b_cells[q], crew, qi, step, b_hours[q])
                     delivered[s, b_delivery[q]] -= 1
                     if now >= b_order[q]:
-                        doses, n_doses = _record3(doses, n_doses, now, NOT_DELIVERED, s)
+                        doses, n_doses = _record(doses, n_doses, now, NOT_DELIVERED, s, 0.0)
                     b_id[q] = -1
+                    held[q] = -1
+                    n_pend = _unpend(pend, pos, n_pend, q)
                     prio = 0 if (cycle[q] > 0 and cont_first[s]) else 1
                     seq += 1
                     heap, size = _push(heap, size, now, prio, seq, REQUEST, q, 0)
             continue
         i = ind_of[p]
         r, s = ind_res[i], ind_sup[i]
+        if kind == EARLY:
+            free[r, o_to[p] : min(o_from[p], limit)] += 1
+            continue
+        if kind == OVERRUN:
+            upsets = _grow(upsets, n_upsets, 3)
+            upsets[n_upsets, 0], upsets[n_upsets, 1], upsets[n_upsets, 2] = now, 0, p
+            n_upsets += 1
+            for k in range(o_from[p], min(o_to[p], limit)):
+                free[r, k] -= 1
+                while free[r, k] < 0:
+                    q = _bumped(pend, n_pend, b_cell, b_cells, ind_res, ind_of, r, k)
+                    if q < 0:
+                        break  # nobody booked here: the unit was spare (a closure ended)
+                    qi = ind_of[q]
+                    _release(free, r, b_cell[q], b_cells[q], crew, qi, step, b_hours[q])
+                    if b_delivery[q] >= 0 and now >= b_order[q]:
+                        held[q] = b_delivery[q]
+                    elif b_delivery[q] >= 0:
+                        delivered[ind_sup[qi], b_delivery[q]] -= 1
+                    b_id[q] = -1
+                    n_pend = _unpend(pend, pos, n_pend, q)
+                    upsets = _grow(upsets, n_upsets, 3)
+                    upsets[n_upsets, 0], upsets[n_upsets, 1], upsets[n_upsets, 2] = now, 1, q
+                    n_upsets += 1
+                    earliest[q] = max(earliest[q], now)
+                    seq += 1
+                    heap, size = _push(heap, size, now, 0, seq, REQUEST, q, 0)
+            continue
         if kind == REQUEST:
             c = cycle[p]
-            cell, cells, d, order_h = _find(now, earliest[p], stay[p, c], i, plan, rooms, stock)
+            book_h = stay[p, c] if np.isnan(planned_stay[i]) else planned_stay[i]
+            cell, cells, d, order_h = _find(
+                now, earliest[p], book_h, i, held[p], plan, rooms, stock, crew
+            )
             if (
                 c > 0
                 and tolerance_h[i] > 0
@@ -227,19 +328,28 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
             ):
                 earliest[p] = max(planned[p] - tolerance_h[i], not_before[p])
                 cell2, cells2, d2, order2 = _find(
-                    now, earliest[p], stay[p, c], i, plan, rooms, stock
+                    now, earliest[p], book_h, i, held[p], plan, rooms, stock, crew
                 )
                 if cell2 >= 0:
                     cell, cells, d, order_h = cell2, cells2, d2, order2
+            if held[p] >= 0 and d != held[p]:  # the dose kept from a bumped booking expires
+                delivered[s, held[p]] -= 1
+                doses, n_doses = _record(doses, n_doses, now, WASTED, s, 0.0)
+                held[p] = -1
             if cell < 0:
                 if c == 0:
                     status[p] = NEVER_BOOKED
                 continue
             free[r, cell : cell + cells] -= 1
-            if d >= 0:
+            _staff_take(crew, i, int(cell * step // 24.0), book_h, 1.0)
+            if d >= 0 and d != held[p]:
                 delivered[s, d] += 1
+            held[p] = -1
             seq += 1
             b_id[p], b_cell[p], b_cells[p], b_delivery[p], b_order[p] = seq, cell, cells, d, order_h
+            b_hours[p] = book_h
+            pend[n_pend], pos[p] = p, n_pend
+            n_pend += 1
             admit_h = cell * step
             if c == 0 and leave[p] < admit_h:
                 heap, size = _push(heap, size, leave[p], 0, seq, LEAVE, p, seq)
@@ -249,21 +359,19 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
         if b_id[p] != ref:  # stale: the booking was cancelled or replaced
             continue
         b_id[p] = -1
+        n_pend = _unpend(pend, pos, n_pend, p)
         if kind == LEAVE or defer[p, cycle[p]] > 0:
-            free[r, b_cell[p] : b_cell[p] + b_cells[p]] += 1
+            _release(free, r, b_cell[p], b_cells[p], crew, i, step, b_hours[p])
             if b_delivery[p] >= 0:
                 delivered[s, b_delivery[p]] -= 1
                 if now >= b_order[p]:
-                    doses, n_doses = _record3(doses, n_doses, now, WASTED, s)
+                    doses, n_doses = _record(doses, n_doses, now, WASTED, s, 0.0)
             if kind == LEAVE:
                 status[p] = DIED if dies[p] else DROPPED_OUT
                 exit_h[p] = now
                 continue
             defer[p, cycle[p]] -= 1
-            if n_def == deferrals.shape[0]:
-                bigger = np.empty((2 * n_def, 2))
-                bigger[:n_def] = deferrals
-                deferrals = bigger
+            deferrals = _grow(deferrals, n_def, 2)
             deferrals[n_def, 0], deferrals[n_def, 1] = p, now
             n_def += 1
             earliest[p] = now + deferral_h[i]
@@ -273,12 +381,22 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
             heap, size = _push(heap, size, now, prio, seq, REQUEST, p, 0)
             continue
         c = cycle[p]
+        age_h = now - deliveries[s, b_delivery[p]] if b_delivery[p] >= 0 else np.nan
         if b_delivery[p] >= 0:
-            doses, n_doses = _record3(doses, n_doses, now, GIVEN, s)
+            doses, n_doses = _record(doses, n_doses, now, GIVEN, s, age_h)
+        actual = stay_cells(now, stay[p, c], clocks[i], n_clocks[i], step)
+        start = b_cell[p]
+        if actual != b_cells[p]:  # the stay differs from the booking: known at discharge
+            o_from[p], o_to[p] = start + b_cells[p], start + actual
+            seq += 1
+            if actual > b_cells[p]:
+                heap, size = _push(heap, size, o_from[p] * step, -1, seq, OVERRUN, p, 0)
+            else:
+                heap, size = _push(heap, size, o_to[p] * step, -1, seq, EARLY, p, 0)
         rows[n_rows, 0], rows[n_rows, 1] = p, c
         rows[n_rows, 2] = planned[p] if c > 0 else now
-        rows[n_rows, 3], rows[n_rows, 4] = now, now + b_cells[p] * step
-        rows[n_rows, 5], rows[n_rows, 6] = r, i
+        rows[n_rows, 3], rows[n_rows, 4] = now, now + actual * step
+        rows[n_rows, 5], rows[n_rows, 6], rows[n_rows, 7] = r, i, age_h
         n_rows += 1
         if c == 0:
             first_h[p] = now
@@ -294,46 +412,41 @@ def treatment_loop(plan, rooms, stock, people, outages, horizon_h):
                 seq += 1
                 when = max(now, planned[p] - tolerance_h[i] - lead_h[s])
                 heap, size = _push(heap, size, when, 1, seq, REQUEST, p, 0)
-    return first_h, rows[:n_rows], deferrals[:n_def], doses[:n_doses], events
+    return (
+        first_h,
+        rows[:n_rows],
+        deferrals[:n_def],
+        doses[:n_doses],
+        upsets[:n_upsets],
+        events,
+    )
 
 
 @njit(cache=True)
-def _record3(table, used, a, b, c):
-    if used == table.shape[0]:
-        bigger = np.empty((2 * used, 3))
-        bigger[:used] = table
-        table = bigger
-    table[used, 0], table[used, 1], table[used, 2] = a, b, c
+def _unpend(pend, pos, n_pend, p):
+    k = pos[p]
+    if k < 0:
+        return n_pend
+    last = pend[n_pend - 1]
+    pend[k], pos[last] = last, k
+    pos[p] = -1
+    return n_pend - 1
+
+
+@njit(cache=True)
+def _bumped(pend, n_pend, b_cell, b_cells, ind_res, ind_of, r, k):
+    """The booking on resource ``r`` holding cell ``k`` that starts first (−1: none)."""
+    best = -1
+    for m in range(n_pend):
+        q = pend[m]
+        holds = ind_res[ind_of[q]] == r and b_cell[q] <= k < b_cell[q] + b_cells[q]
+        if holds and (best < 0 or b_cell[q] < b_cell[best]):
+            best = q
+    return best
+
+
+@njit(cache=True)
+def _record(table, used, a, b, c, d):
+    table = _grow(table, used, 4)
+    table[used, 0], table[used, 1], table[used, 2], table[used, 3] = a, b, c, d
     return table, used + 1
-
-
-@njit(cache=True)
-def serve_fifo(ready_h, slot_h, units, leave_h):
-    """First-come first-served through fixed slots (MDT meetings, scanner or clinic slots).
-
-    Each slot time serves up to ``units`` patients, in order of readiness; a
-    patient who leaves (``leave_h``) before their slot gives it up. Returns the
-    service time per patient (inf: never served: left, or no slot left).
-    """
-    out = np.full(ready_h.size, np.inf)
-    n_slots = slot_h.size
-    order = np.argsort(ready_h, kind="mergesort")
-    j = 0
-    left = units[0] if n_slots else 0
-    for p in order:
-        r = ready_h[p]
-        if r == np.inf:
-            continue
-        if j < n_slots and slot_h[j] < r:
-            j = np.searchsorted(slot_h, r)
-            left = units[j] if j < n_slots else 0
-        if j >= n_slots:
-            continue
-        if leave_h[p] <= slot_h[j]:
-            continue
-        out[p] = slot_h[j]
-        left -= 1
-        if left == 0:
-            j += 1
-            left = units[j] if j < n_slots else 0
-    return out

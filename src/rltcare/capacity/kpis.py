@@ -11,11 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from rltcare.capacity.booking import (
+    BUMPED,
     DIED,
     DROPPED_OUT,
     GIVEN,
     NEVER_BOOKED,
     NOT_DELIVERED,
+    OVERRAN,
     SCREENED_OUT,
     WASTED,
 )
@@ -89,6 +91,14 @@ def kpis(run: RunResult) -> dict[str, float]:
             chair_h += busy
     out["bed_days_per_year"] = bed_h / DAY / years
     out["chair_hours_per_year"] = chair_h / years
+    _slot_use(run, in_window, out)
+    _after_treatment(run, in_window, years, out)
+    upsets = run.upsets[in_window(run.upsets[:, 0])] if run.upsets.size else run.upsets
+    out["overruns_per_year"] = float((upsets[:, 1] == OVERRAN).sum() / years)
+    out["bumped_cycles_per_year"] = float((upsets[:, 1] == BUMPED).sum() / years)
+    given = window_cycles[np.isfinite(window_cycles[:, 7])] if len(window_cycles) else window_cycles
+    if len(given):
+        out["dose_age_at_administration_mean_h"] = float(given[:, 7].mean())
     _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out)
     grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
     out["waiting_list_mean"] = float(waiting_list(run, grid).mean())
@@ -112,6 +122,8 @@ def _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, ou
         "discharge": int(inpatient[window_cycles[:, 6].astype(int)].sum())
         if len(window_cycles)
         else 0,
+        "spect_scan": in_window(run.imaging_h).sum(),
+        "follow_up": in_window(run.follow_up_h).sum(),
     }
     activity = np.array([float(counts[t]) for t in STAFF_TASKS])
     hours = m.staff_minutes @ activity / 60.0 / years
@@ -119,6 +131,35 @@ def _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, ou
         out[f"staff_hours_per_year[{role}]"] = float(h)
         if np.isfinite(available):
             out[f"staff_utilisation[{role}]"] = float(h / available) if available else np.nan
+
+
+def _slot_use(run: RunResult, in_window, out: dict[str, float]) -> None:
+    """Share of the offered slots (MDT places, scanner and clinic appointments) that were used."""
+    for slots, left in run.slots:
+        mine = in_window(slots.times_h)
+        offered = float(slots.units[mine].sum())
+        used = offered - float(left[mine].sum())
+        out[f"utilisation[{slots.name}]"] = used / offered if offered else np.nan
+
+
+def _after_treatment(run: RunResult, in_window, years: float, out: dict[str, float]) -> None:
+    """Post-therapy SPECT/CT after each cycle and the follow-up after the last: waits and misses."""
+    m = run.model
+    if m.post_imaging is not None and len(run.cycles):
+        due = run.cycles[:, 3] + m.post_imaging.after_h
+        mine = in_window(due)
+        done = mine & np.isfinite(run.imaging_h)
+        waits = run.imaging_h[done] - due[done]
+        out["post_therapy_imaging_wait_mean_h"] = float(waits.mean()) if waits.size else np.nan
+        out["post_therapy_imaging_per_year"] = float(done.sum() / years)
+        out["post_therapy_imaging_missed_per_year"] = float((mine & ~done).sum() / years)
+    if m.follow_up is not None:
+        due = run.follow_up_ready_h
+        mine = in_window(np.nan_to_num(due, nan=np.inf))
+        done = mine & np.isfinite(run.follow_up_h)
+        _stats("follow_up_wait", (run.follow_up_h[done] - due[done]) / DAY, out)
+        out["follow_ups_per_year"] = float(done.sum() / years)
+        out["follow_ups_missed_per_year"] = float((mine & ~done).sum() / years)
 
 
 def waiting_list(run: RunResult, times_h: np.ndarray) -> np.ndarray:

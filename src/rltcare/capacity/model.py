@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rltcare.capacity.calendar import slot_times, treatment_calendar, weekly_times
+from rltcare.capacity.calendar import open_days, slot_times, treatment_calendar, weekly_times
 from rltcare.capacity.scenario import Scenario
-from rltcare.capacity.sections import STAFF_TASKS, clock_h
+from rltcare.capacity.sections import LIMITED_TASKS, STAFF_TASKS, clock_h
 from rltcare.capacity.stay import LengthOfStayModel, stay_model_from
 from rltcare.errors import InputError, NotAchievableError
 
@@ -43,6 +43,7 @@ class IndicationModel:
     resource: int
     supply: int | None
     stay: LengthOfStayModel
+    planned_stay_h: float  # what the scheduler books (nan: each patient's actual stay)
     discharge_clock_h: tuple[float, ...]
     earliest_after_consultation_h: float
     inpatient: bool
@@ -62,6 +63,15 @@ class SlotResource:
     name: str
     times_h: np.ndarray
     units: np.ndarray
+
+
+@dataclass(frozen=True)
+class PostTreatmentStep:
+    """Post-therapy SPECT/CT after each cycle, or the follow-up after the last one."""
+
+    slots: SlotResource
+    after_h: float
+    window_h: float  # inf: no limit
 
 
 @dataclass(frozen=True)
@@ -93,10 +103,13 @@ class ServiceModel:
     mdt: SlotResource | None
     pet: SlotResource | None
     consultation: SlotResource | None
+    post_imaging: PostTreatmentStep | None
+    follow_up: PostTreatmentStep | None
     supplies: tuple[SupplyModel, ...]
     staff_roles: tuple[str, ...]
     staff_minutes: np.ndarray  # (roles, tasks) in STAFF_TASKS order
     staff_fte_hours: np.ndarray  # available hours a year per role (nan if fte not given)
+    staff_day_minutes: np.ndarray  # (roles, days) minutes a limiting role has (inf: not limiting)
     death_rate_per_h: float
     drop_out_h: float
 
@@ -129,6 +142,19 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
         mdt = SlotResource("mdt", times, np.full(times.size, pathway.mdt.capacity))
     pet = _slots(scenario, pathway.eligibility_pet, grid_h, "pathway.eligibility_pet", file)
     consult = _slots(scenario, pathway.consultation, grid_h, "pathway.consultation", file)
+    after = [
+        None
+        if step is None
+        else PostTreatmentStep(
+            _slots(scenario, step.resource, grid_h, f"pathway.{name}.resource", file),
+            step.after_h,
+            np.inf if step.window_h is None else step.window_h,
+        )
+        for name, step in (
+            ("post_therapy_imaging", pathway.post_therapy_imaging),
+            ("follow_up", pathway.follow_up),
+        )
+    ]
     model = ServiceModel(
         scenario=scenario,
         start=sim.start_date,
@@ -141,6 +167,8 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
         mdt=mdt,
         pet=pet,
         consultation=consult,
+        post_imaging=after[0],
+        follow_up=after[1],
         supplies=supplies,
         staff_roles=tuple(s.role for s in scenario.staff),
         staff_minutes=np.array(
@@ -149,12 +177,33 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
         staff_fte_hours=np.array(
             [s.fte * s.hours_per_fte_year if s.fte is not None else np.nan for s in scenario.staff]
         ),
+        staff_day_minutes=_staff_days(scenario, int(np.ceil(n_cells * step / 24.0))),
         death_rate_per_h=scenario.behaviour.death_rate_per_year / HOURS_PER_YEAR,
         drop_out_h=scenario.behaviour.drop_out_after_h or np.inf,
     )
     for ind in indications:
         _check_servable(model, ind, file)
     return model
+
+
+def _staff_days(scenario: Scenario, n_days: int) -> np.ndarray:
+    """Minutes each role has on each day: fte × hours on its working days; inf if not limiting."""
+    out = np.full((len(scenario.staff), n_days), np.inf)
+    for k, s in enumerate(scenario.staff):
+        if s.limiting:
+            working = open_days(s, scenario.simulation.start_date, n_days)
+            out[k] = np.where(working, s.fte * s.daily_hours * 60.0, 0.0)
+    return out
+
+
+def staff_need(model: ServiceModel, task: str) -> np.ndarray:
+    """Minutes per role one ``task`` draws from the limiting roles' days (0 for other roles)."""
+    if task not in LIMITED_TASKS:
+        raise ValueError(f"'{task}' does not draw on daily staff minutes")
+    column = model.staff_minutes[:, STAFF_TASKS.index(task)]
+    return (
+        np.where(np.isfinite(model.staff_day_minutes[:, 0]), column, 0.0) if column.size else column
+    )
 
 
 def _slots(scenario, name, grid_h, field, file) -> SlotResource | None:
@@ -267,6 +316,9 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
         field=f"{key}.length_of_stay",
     )
     supply = scenario.supply_for(ind)
+    planned = stay_spec.planned
+    if planned == "typical":
+        planned = float(np.median(stay.sample(1001, np.random.default_rng(0))))
     return IndicationModel(
         name=ind.name,
         index=i,
@@ -285,6 +337,7 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
         resource=treat_names.index(ind.resource),
         supply=None if supply is None else scenario.supplies.index(supply),
         stay=stay,
+        planned_stay_h=np.nan if planned == "actual" else float(planned),
         discharge_clock_h=tuple(sorted(clock_h(c) for c in stay_spec.round_to)),
         earliest_after_consultation_h=ind.earliest_after_consultation_h,
         inpatient=ind.care == "inpatient",

@@ -91,6 +91,19 @@ class Scenario(Frozen):
                     _fail(f"pathway.{step}", f"unknown resource '{name}'{_known(resources)}")
                 if res.kind != kind:
                     _fail(f"pathway.{step}", f"needs a {kind}; '{name}' is a {res.kind}")
+        for step, kinds in (
+            ("post_therapy_imaging", ("scanner",)),
+            ("follow_up", ("scanner", "clinic")),
+        ):
+            part = getattr(self.pathway, step)
+            if part is not None:
+                res = resources.get(part.resource)
+                key = f"pathway.{step}.resource"
+                if res is None:
+                    _fail(key, f"unknown resource '{part.resource}'{_known(resources)}")
+                if res.kind not in kinds:
+                    _fail(key, f"needs a {' or '.join(kinds)}; '{res.name}' is a {res.kind}")
+        _unique("staff role", [s.role for s in self.staff])
         start = self.simulation.start_date
         horizon_end = start + dt.timedelta(hours=self.simulation.horizon_h)
         for s_i, s in enumerate(self.supplies):

@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from rltcare.units import Activity, Duration, DurationOrZero
 
@@ -24,7 +32,13 @@ STAFF_TASKS = (
     "bed_day",
     "chair_hour",
     "discharge",
+    "spect_scan",
+    "follow_up",
 )
+#: Tasks whose minutes are drawn from a limiting role's daily minutes (the rest are only counted):
+#: pre-treatment steps on their slot's day, a cycle's administration, dispensing and chair hours
+#: on its admission day, scans and follow-up visits on their slot's day.
+LIMITED_TASKS = (*STAFF_TASKS[:5], "chair_hour", "spect_scan", "follow_up")
 
 
 def _h(name: str, default=..., **kw):
@@ -145,6 +159,25 @@ class LengthOfStay(Frozen):
     )
     round_to: tuple[ClockTime, ...] = ()
     minimum_h: DurationOrZero = _h("minimum", 0.0)
+    planned: Literal["typical", "actual"] | Duration = Field(
+        "typical",
+        description="Stay the scheduler books: 'typical' (the model's median; for physics the "
+        "discharge rule's stay of the median patient at the planned activity), a duration "
+        "(a ward's planning value, e.g. '48 h'), or 'actual' (the scheduler knows each stay: "
+        "no overruns, as in queueing theory).",
+    )
+
+    @field_validator("planned", mode="before")
+    @classmethod
+    def _planned(cls, value):
+        if value in ("typical", "actual"):
+            return value
+        try:
+            return _duration(value)
+        except ValueError:
+            raise ValueError(
+                f"planned must be 'typical', 'actual' or a duration such as '48 h', not {value!r}"
+            ) from None
 
     @field_validator("round_to")
     @classmethod
@@ -225,6 +258,14 @@ class Indication(Frozen):
         return value
 
 
+def _duration(value):
+    """A duration written '48 h' (or a number of hours), in hours."""
+    return _DURATION.validate_python(value)
+
+
+_DURATION = TypeAdapter(Duration)
+
+
 class Mdt(Frozen):
     """The multidisciplinary tumour board: meeting days and cases reviewed per meeting."""
 
@@ -239,12 +280,30 @@ class Mdt(Frozen):
         return value
 
 
+class SlotStep(Frozen):
+    """A step after treatment served through a scanner's or clinic's slots.
+
+    ``after``: how long after the administration the patient is ready for it;
+    ``window``: how long after that a slot still counts (otherwise the step is missed).
+    """
+
+    resource: str
+    after_h: DurationOrZero = _h("after", 0.0)
+    window_h: Duration | None = _h("window", None)
+
+
 class Pathway(Frozen):
-    """Steps before the first cycle, shared by every indication; each is optional."""
+    """Steps of the pathway shared by every indication; each is optional.
+
+    ``post_therapy_imaging``: a SPECT/CT scan after each cycle (e.g. 24 h after, within
+    48 h); ``follow_up``: a consultation or PSMA-PET/CT some weeks after the last cycle.
+    """
 
     mdt: Mdt | None = None
     eligibility_pet: str | None = Field(None, description="A scanner resource.")
     consultation: str | None = Field(None, description="A clinic resource.")
+    post_therapy_imaging: SlotStep | None = None
+    follow_up: SlotStep | None = None
 
 
 class Outage(Frozen):
@@ -290,12 +349,33 @@ class Supply(Frozen):
 
 
 class Staff(Frozen):
-    """A staff role with minutes per task; ``fte`` (optional) gives its utilisation."""
+    """A staff role with minutes per task; ``fte`` (optional) gives its utilisation.
+
+    With ``limiting = true`` the role is a capacity: on each working day it has
+    ``fte × hours_per_day`` hours (default: ``hours_per_fte_year`` spread over the
+    working days of a year), and a cycle, scan or visit whose minutes that day would
+    exceed them moves to the next day that has them.
+    """
 
     role: str
     fte: float | None = Field(None, ge=0)
     hours_per_fte_year: float = Field(1600.0, gt=0)
     minutes: dict[str, float] = Field(default_factory=dict)
+    limiting: bool = False
+    days: tuple[Weekday, ...] = Field(("mon", "tue", "wed", "thu", "fri"), min_length=1)
+    hours_per_day: float | None = Field(None, gt=0, le=24)
+    closures: tuple[Closure, ...] = ()
+
+    @model_validator(mode="after")
+    def _limit(self) -> Staff:
+        if self.limiting and self.fte is None:
+            raise ValueError("a limiting role needs 'fte' (its headcount in full-time equivalents)")
+        return self
+
+    @property
+    def daily_hours(self) -> float:
+        """Hours one FTE works on a working day."""
+        return self.hours_per_day or self.hours_per_fte_year / (len(self.days) * 365.25 / 7)
 
     @field_validator("minutes")
     @classmethod

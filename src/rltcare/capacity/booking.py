@@ -25,6 +25,7 @@ from rltcare.capacity.kernel import (
 )
 from rltcare.capacity.model import ServiceModel, staff_need
 from rltcare.capacity.patients import Cohort, stream
+from rltcare.capacity.stay import minimum_stay_h
 
 __all__ = [
     "DIED",
@@ -52,6 +53,7 @@ CYCLE_COLUMNS = (
     "resource",
     "indication",
     "dose_age_h",
+    "activity_fraction",
 )
 OVERRAN, BUMPED = 0, 1
 
@@ -59,7 +61,7 @@ OVERRAN, BUMPED = 0, 1
 @dataclass(frozen=True)
 class Bookings:
     first_h: np.ndarray
-    cycles: np.ndarray  # (k, 8): CYCLE_COLUMNS
+    cycles: np.ndarray  # (k, 9): CYCLE_COLUMNS
     deferrals: np.ndarray  # (k, 2): patient, time_h
     doses: np.ndarray  # (k, 4): time_h, outcome, supply, hours from delivery (given doses)
     upsets: np.ndarray  # (k, 3): time_h, OVERRAN or BUMPED, patient
@@ -114,6 +116,9 @@ def book_treatments(
         np.array([i.deferral_h for i in inds], dtype=float),
         np.array([s.continuing_first for s in supplies] or [True], dtype=np.bool_),
         np.array([i.planned_stay_h for i in inds], dtype=float),
+        np.array([minimum_stay_h(i.stay) for i in inds], dtype=float),
+        np.array([s.calibration_h for s in supplies] or [np.nan], dtype=float),
+        np.array([s.half_life_h for s in supplies] or [np.inf], dtype=float),
     )
     rooms = (
         np.vstack([r.capacity for r in model.resources]).astype(np.int32),
@@ -139,6 +144,7 @@ def book_treatments(
     people = (
         cohort.indication.astype(np.int64),
         np.nan_to_num(cohort.stay_h, nan=0.0),
+        cohort.stay_slope_h,
         cohort.leave_h.astype(float),
         cohort.dies.astype(np.bool_),
         cohort.cycles.astype(np.int64),

@@ -70,7 +70,7 @@ class RunResult:
         np.ndarray
     )  # first cycle, or when the patient left the waiting list (inf: still waiting)
     status: np.ndarray
-    cycles: np.ndarray  # (k, 8): booking.CYCLE_COLUMNS
+    cycles: np.ndarray  # (k, 9): booking.CYCLE_COLUMNS
     deferrals: np.ndarray  # (k, 2): patient, time_h
     doses: np.ndarray  # (k, 4): time_h, outcome, supply, hours from delivery
     upsets: np.ndarray  # (k, 3): time_h, OVERRAN or BUMPED, patient

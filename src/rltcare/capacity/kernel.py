@@ -207,11 +207,12 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         plan[8],
     )
     planned_stay, clocks, n_clocks = plan[9], plan[3], plan[4]
+    min_stay, calibration_h, half_life_h = plan[10], plan[11], plan[12]
     free = rooms[0]
     limit = free.shape[1]
     deliveries, _, cancelled, delivered = stock[0], stock[1], stock[2], stock[3]
     lead_h = stock[4]
-    ind_of, stay, leave, dies, n_cycles, defer, ready, status, exit_h = people
+    ind_of, stay, slope, leave, dies, n_cycles, defer, ready, status, exit_h = people
     out_known, out_start, out_end, out_sup = outages
     n = ind_of.size
     heap = np.empty((3 * n + out_known.size + 16, 6))
@@ -227,13 +228,14 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
     b_delivery = np.full(n, -1, np.int64)
     b_order = np.zeros(n)
     b_hours = np.zeros(n)
+    b_cal = np.zeros(n)  # when the booked dose holds its prescribed activity
     held = np.full(n, -1, np.int64)  # a dose ordered for a bumped patient, kept for the rebooking
     pend = np.empty(n, np.int64)  # patients with a booking not yet admitted
     pos = np.full(n, -1, np.int64)
     n_pend = 0
     o_from = np.zeros(n, np.int64)  # a stay's booked end and actual end (cells), revealed later
     o_to = np.zeros(n, np.int64)
-    rows = np.empty((max(n * stay.shape[1], 16), 8))
+    rows = np.empty((max(n * stay.shape[1], 16), 9))
     n_rows = 0
     deferrals = np.empty((max(n, 16), 2))
     n_def = 0
@@ -344,6 +346,9 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             _staff_take(crew, i, int(cell * step // 24.0), book_h, 1.0)
             if d >= 0 and d != held[p]:
                 delivered[s, d] += 1
+                b_cal[p] = cell * step
+                if not np.isnan(calibration_h[s]):
+                    b_cal[p] = deliveries[s, d] + calibration_h[s]
             held[p] = -1
             seq += 1
             b_id[p], b_cell[p], b_cells[p], b_delivery[p], b_order[p] = seq, cell, cells, d, order_h
@@ -384,7 +389,13 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         age_h = now - deliveries[s, b_delivery[p]] if b_delivery[p] >= 0 else np.nan
         if b_delivery[p] >= 0:
             doses, n_doses = _record(doses, n_doses, now, GIVEN, s, age_h)
-        actual = stay_cells(now, stay[p, c], clocks[i], n_clocks[i], step)
+        fraction = 1.0
+        stay_h = stay[p, c]
+        if b_delivery[p] >= 0:
+            fraction = min(1.0, 2.0 ** (-(now - b_cal[p]) / half_life_h[s]))
+            if fraction < 1.0:  # a decayed dose: a shorter stay if it follows the activity
+                stay_h = max(stay_h + slope[p, c] * np.log2(fraction), min_stay[i])
+        actual = stay_cells(now, stay_h, clocks[i], n_clocks[i], step)
         start = b_cell[p]
         if actual != b_cells[p]:  # the stay differs from the booking: known at discharge
             o_from[p], o_to[p] = start + b_cells[p], start + actual
@@ -397,6 +408,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         rows[n_rows, 2] = planned[p] if c > 0 else now
         rows[n_rows, 3], rows[n_rows, 4] = now, now + actual * step
         rows[n_rows, 5], rows[n_rows, 6], rows[n_rows, 7] = r, i, age_h
+        rows[n_rows, 8] = fraction if b_delivery[p] >= 0 else np.nan
         n_rows += 1
         if c == 0:
             first_h[p] = now

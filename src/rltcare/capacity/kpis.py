@@ -99,6 +99,7 @@ def kpis(run: RunResult) -> dict[str, float]:
     given = window_cycles[np.isfinite(window_cycles[:, 7])] if len(window_cycles) else window_cycles
     if len(given):
         out["dose_age_at_administration_mean_h"] = float(given[:, 7].mean())
+        out["activity_at_administration_mean_fraction"] = float(given[:, 8].mean())
     _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out)
     grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
     out["waiting_list_mean"] = float(waiting_list(run, grid).mean())

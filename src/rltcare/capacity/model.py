@@ -85,6 +85,8 @@ class SupplyModel:
     outages: tuple[tuple[float, float, float], ...]  # (known at, start, end) in hours
     random_per_h: float
     random_mean_h: float
+    calibration_h: float  # after delivery, when a dose holds its activity (nan: at administration)
+    half_life_h: float  # inf: no decay
     last_delivery: np.ndarray  # per grid cell: index of the latest delivery at or before it
 
 
@@ -175,7 +177,7 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
             [[s.minutes.get(t, 0.0) for t in STAFF_TASKS] for s in scenario.staff]
         ).reshape(len(scenario.staff), len(STAFF_TASKS)),
         staff_fte_hours=np.array(
-            [s.fte * s.hours_per_fte_year if s.fte is not None else np.nan for s in scenario.staff]
+            [s.fte * s.yearly_hours if s.fte is not None else np.nan for s in scenario.staff]
         ),
         staff_day_minutes=_staff_days(scenario, int(np.ceil(n_cells * step / 24.0))),
         death_rate_per_h=scenario.behaviour.death_rate_per_year / HOURS_PER_YEAR,
@@ -236,11 +238,20 @@ def _product(catalog, key: str, field: str, file):
 def _supply(scenario, i, catalog, n_cells, step, grid_h, file) -> SupplyModel:
     s = scenario.supplies[i]
     shelf = s.shelf_life_h
+    users = [
+        (k, ind) for k, ind in enumerate(scenario.indications) if scenario.supply_for(ind) is s
+    ]
+    products = [(k, ind.product) for k, ind in users if ind.product]
+    half_life = s.half_life_h
+    if half_life is None and products:
+        from rltcare.catalog import default_catalog
+
+        cat = catalog or default_catalog()
+        half_life = min(
+            cat.nuclide(_product(cat, p, f"indication[{k}].product", file).nuclide).half_life_h
+            for k, p in products
+        )
     if shelf is None:
-        users = [
-            (k, ind) for k, ind in enumerate(scenario.indications) if scenario.supply_for(ind) is s
-        ]
-        products = [(k, ind.product) for k, ind in users if ind.product]
         if not products:
             raise InputError(
                 "needs shelf_life (or an indication with a catalog product that has one)",
@@ -269,6 +280,8 @@ def _supply(scenario, i, catalog, n_cells, step, grid_h, file) -> SupplyModel:
         outages=tuple(outages),
         random_per_h=(rnd.per_year / HOURS_PER_YEAR) if rnd else 0.0,
         random_mean_h=rnd.mean_duration_h if rnd else 0.0,
+        calibration_h=np.nan if s.calibration == "administration" else float(s.calibration),
+        half_life_h=np.inf if half_life is None else float(half_life),
         last_delivery=last.astype(np.int64),
     )
 

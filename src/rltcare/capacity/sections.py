@@ -264,6 +264,7 @@ def _duration(value):
 
 
 _DURATION = TypeAdapter(Duration)
+_DURATION_OR_ZERO = TypeAdapter(DurationOrZero)
 
 
 class Mdt(Frozen):
@@ -329,7 +330,7 @@ class RandomOutages(Frozen):
 
 
 class Supply(Frozen):
-    """Deliveries of one product: days, order lead time, shelf life, outages and priority."""
+    """Deliveries of one product: days, order lead time, shelf life, calibration, outages, priority."""
 
     name: str = "default"
     delivery_days: tuple[Weekday, ...] = Field(min_length=1)
@@ -337,6 +338,16 @@ class Supply(Frozen):
     lead_time_h: DurationOrZero = _h("lead_time", 168.0)
     shelf_life_h: Duration | None = _h("shelf_life", None)
     max_doses_per_delivery: int | None = Field(None, ge=1)
+    calibration: Literal["administration"] | DurationOrZero = Field(
+        "administration",
+        description="When a dose holds its prescribed activity: 'administration' (each vial is "
+        "made for its booked time, as Lutathera and Pluvicto are) or a time after delivery "
+        "('0 h': at delivery). A dose given later holds less (decay); given earlier, the "
+        "prescribed activity is drawn from it.",
+    )
+    half_life_h: Duration | None = _h(
+        "half_life", None, description="Default: the half-life of the indications' nuclide."
+    )
     priority: Literal["continuing-first", "first-come"] = "continuing-first"
     outages: tuple[Outage, ...] = ()
     random_outages: RandomOutages | None = None
@@ -346,6 +357,19 @@ class Supply(Frozen):
     def _clock(cls, value: str) -> str:
         clock_h(value)
         return value
+
+    @field_validator("calibration", mode="before")
+    @classmethod
+    def _calibration(cls, value):
+        if value == "administration":
+            return value
+        try:
+            return _DURATION_OR_ZERO.validate_python(value)
+        except ValueError:
+            raise ValueError(
+                f"calibration must be 'administration' or a time after delivery such as "
+                f"'0 h' or '1 d', not {value!r}"
+            ) from None
 
 
 class Staff(Frozen):
@@ -375,7 +399,16 @@ class Staff(Frozen):
     @property
     def daily_hours(self) -> float:
         """Hours one FTE works on a working day."""
-        return self.hours_per_day or self.hours_per_fte_year / (len(self.days) * 365.25 / 7)
+        return self.hours_per_day or self.hours_per_fte_year / self._days_per_year
+
+    @property
+    def yearly_hours(self) -> float:
+        """Hours one FTE works a year (``hours_per_fte_year`` unless ``hours_per_day`` is set)."""
+        return self.daily_hours * self._days_per_year
+
+    @property
+    def _days_per_year(self) -> float:
+        return len(self.days) * 365.25 / 7
 
     @field_validator("minutes")
     @classmethod

@@ -67,6 +67,7 @@ class Bookings:
     upsets: np.ndarray  # (k, 3): time_h, OVERRAN or BUMPED, patient
     free: np.ndarray  # (resources, cells): units left free
     events: int
+    indication: np.ndarray  # per patient: the indication (centre) that treats or booked them
 
 
 def _padded(rows: list[np.ndarray], fill, dtype) -> np.ndarray:
@@ -119,6 +120,7 @@ def book_treatments(
         np.array([minimum_stay_h(i.stay) for i in inds], dtype=float),
         np.array([s.calibration_h for s in supplies] or [np.nan], dtype=float),
         np.array([s.half_life_h for s in supplies] or [np.inf], dtype=float),
+        _padded([np.array(i.alternatives, dtype=np.int64) for i in inds], -1, np.int64),
     )
     rooms = (
         np.vstack([r.capacity for r in model.resources]).astype(np.int32),
@@ -154,18 +156,23 @@ def book_treatments(
         exit_h,
     )
     crew = (staff_left, *cycle_staff_need(model))
-    first_h, cycles, deferrals, doses, upsets, events = treatment_loop(
+    treated_at, first_h, cycles, deferrals, doses, upsets, events = treatment_loop(
         plan, rooms, stock, people, _outages(model, seed, replication), crew, float(model.horizon_h)
     )
-    return Bookings(first_h, cycles, deferrals, doses, upsets, rooms[0], int(events))
+    return Bookings(first_h, cycles, deferrals, doses, upsets, rooms[0], int(events), treated_at)
 
 
 def cycle_staff_need(model: ServiceModel) -> tuple[np.ndarray, np.ndarray]:
     """Minutes per (indication, role) a cycle draws on its admission day: fixed, and per chair hour."""
-    chair = np.array([model.resources[i.resource].kind == "chair" for i in model.indications])
-    # Only doses from a supply are dispensed (as the dispensing KPI counts them).
-    with_supply = np.array([i.supply is not None for i in model.indications])
-    need = np.outer(np.ones(chair.size), staff_need(model, "administration")) + np.outer(
-        with_supply, staff_need(model, "dispensing")
-    )
-    return need, np.outer(chair, staff_need(model, "chair_hour"))
+    fixed, per_h = [], []
+    for ind in model.indications:
+        res = model.resources[ind.resource]
+        centre = model.scenario.resource(res.name).centre
+        need = staff_need(model, "administration", centre)
+        if ind.supply is not None:  # only doses from a supply are dispensed (as the KPI counts)
+            need = need + staff_need(model, "dispensing", centre)
+        fixed.append(need)
+        chair = res.kind == "chair"
+        per_h.append(staff_need(model, "chair_hour", centre) * chair)
+    shape = (len(model.indications), len(model.staff_roles))
+    return np.array(fixed).reshape(shape), np.array(per_h).reshape(shape)

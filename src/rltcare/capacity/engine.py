@@ -49,9 +49,10 @@ from rltcare.capacity.booking import (
     WAITING,
     book_treatments,
 )
-from rltcare.capacity.model import ServiceModel, SlotResource, staff_need
+from rltcare.capacity.model import ServiceModel, staff_need
 from rltcare.capacity.patients import Cohort, draw_cohort
 from rltcare.capacity.slots import serve_slots
+from rltcare.capacity.stages import BEFORE, SlotResource
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,13 @@ class RunResult:
         np.ndarray
     )  # first cycle, or when the patient left the waiting list (inf: still waiting)
     status: np.ndarray
+    treated_indication: np.ndarray  # per patient: the indication (hence centre) that booked them
     cycles: np.ndarray  # (k, 9): booking.CYCLE_COLUMNS
     deferrals: np.ndarray  # (k, 2): patient, time_h
     doses: np.ndarray  # (k, 4): time_h, outcome, supply, hours from delivery
     upsets: np.ndarray  # (k, 3): time_h, OVERRAN or BUMPED, patient
     imaging_h: np.ndarray  # post-therapy SPECT/CT per cycle row (inf: missed; nan: no step)
+    imaging_ready_h: np.ndarray  # per cycle row: due for SPECT/CT (nan: no step)
     follow_up_ready_h: np.ndarray  # per patient: due for follow-up (nan: not due)
     follow_up_h: np.ndarray  # per patient: seen (inf: not seen)
     slots: tuple[tuple[SlotResource, np.ndarray], ...]  # each slot resource, units left per slot
@@ -91,25 +94,43 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
     staff_left = model.staff_day_minutes.copy()
     units_left: dict[str, tuple[SlotResource, np.ndarray]] = {}
 
-    def serve(slots: SlotResource, ready_h, leave_h, task: str) -> np.ndarray:
-        _, units = units_left.setdefault(slots.name, (slots, slots.units.copy()))
-        need = staff_need(model, task)
-        return serve_slots(ready_h, slots.times_h, units, leave_h, need, staff_left)
+    def timing(attr: str, field: str) -> np.ndarray:
+        """A post-treatment step's ``after_h`` or ``window_h`` per centre (nan: no step)."""
+        steps = [getattr(c, attr) for c in model.centres]
+        return np.array([np.nan if x is None else getattr(x, field) for x in steps])
 
+    def serve(attr: str, task: str, centre_of, ready_h, leave_h, after=False) -> np.ndarray:
+        """Serve each patient (or cycle) at its centre's step ``attr``; nan where it has none.
+
+        Centres whose step is the same resource share its slots first-come first-served.
+        """
+        out = np.full(ready_h.size, np.nan)
+        groups: dict[str, list] = {}
+        for c in model.centres:
+            step = getattr(c, attr)
+            if step is not None:
+                slots = step if isinstance(step, SlotResource) else step.slots
+                groups.setdefault(slots.name, [slots, []])[1].append(c.index)
+        for slots, members in groups.values():
+            mine = np.isin(centre_of, members)
+            due, latest = ready_h[mine], leave_h[mine]
+            if after:  # post-treatment: due after the cycle, within a window
+                due = due + timing(attr, "after_h")[centre_of[mine]]
+                latest = due + timing(attr, "window_h")[centre_of[mine]]
+            _, units = units_left.setdefault(slots.name, (slots, slots.units.copy()))
+            need = staff_need(model, task, slots.centre)
+            out[mine] = serve_slots(due, slots.times_h, units, latest, need, staff_left)
+        return out
+
+    home = np.array([ind.centre for ind in model.indications], dtype=np.int64)[cohort.indication]
     stage_times = []
-    for stage, task in (
-        (model.mdt, "mdt_case"),
-        (model.pet, "pet_scan"),
-        (model.consultation, "consultation"),
-    ):
-        if stage is None:
-            stage_times.append(np.full(n, np.nan))
-            continue
-        served = serve(stage, ready, leave, task)
-        stage_times.append(np.where(np.isfinite(ready), served, np.nan))
-        ready = served
-        if stage is model.pet:
-            ready = np.where(cohort.screen_fail, np.inf, ready)
+    for attr, task in BEFORE:
+        served = serve(attr, task, home, ready, leave)
+        has_step = ~np.isnan(served)
+        stage_times.append(np.where(np.isfinite(ready) & has_step, served, np.nan))
+        ready = np.where(has_step, served, ready)
+        if attr == "pet":
+            ready = np.where(cohort.screen_fail & has_step, np.inf, ready)
     status = np.full(n, WAITING, dtype=np.int64)
     exit_h = np.full(n, np.inf)
     screened = cohort.screen_fail & np.isfinite(stage_times[1])
@@ -124,21 +145,18 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
     ready = ready + offsets[cohort.indication]
     booked = book_treatments(model, cohort, ready, status, exit_h, seed, replication, staff_left)
     cyc = booked.cycles
-    imaging = np.full(len(cyc), np.nan)
-    if model.post_imaging is not None and len(cyc):
-        step = model.post_imaging
-        due = cyc[:, 3] + step.after_h
-        imaging = serve(step.slots, due, due + step.window_h, "spect_scan")
-    due = np.full(n, np.nan)
-    follow = np.full(n, np.nan)
-    if model.follow_up is not None and len(cyc):
-        step = model.follow_up
-        p = cyc[:, 0].astype(np.int64)
-        last = cyc[:, 1] == cohort.cycles[p] - 1
-        due[p[last]] = cyc[last, 3] + step.after_h
-        ready_h = np.where(np.isfinite(due), due, np.inf)
-        follow = serve(step.slots, ready_h, ready_h + step.window_h, "follow_up")
-        follow[~np.isfinite(due)] = np.nan
+    treating = np.array([ind.centre for ind in model.indications], dtype=np.int64)
+    row_centre = treating[cyc[:, 6].astype(np.int64)] if len(cyc) else np.zeros(0, np.int64)
+    admitted = cyc[:, 3] if len(cyc) else np.zeros(0)
+    imaging = serve("post_imaging", "spect_scan", row_centre, admitted, admitted, after=True)
+    # The follow-up is due after the last cycle a patient receives (stops included).
+    p = cyc[:, 0].astype(np.int64) if len(cyc) else np.zeros(0, np.int64)
+    last = cyc[:, 1] == cohort.cycles[p] - 1 if len(cyc) else np.zeros(0, bool)
+    seen = serve("follow_up", "follow_up", row_centre[last], admitted[last], admitted[last], True)
+    follow, due = np.full(n, np.nan), np.full(n, np.nan)
+    follow[p[last]] = seen
+    due[p[last]] = admitted[last] + timing("follow_up", "after_h")[row_centre[last]]
+    imaging_due = admitted + timing("post_imaging", "after_h")[row_centre]
     return RunResult(
         model=model,
         seed=seed,
@@ -150,11 +168,13 @@ def run(model: ServiceModel, seed: int, replication: int = 0) -> RunResult:
         first_cycle_h=booked.first_h,
         exit_h=exit_h,
         status=status,
+        treated_indication=booked.indication,
         cycles=booked.cycles,
         deferrals=booked.deferrals,
         doses=booked.doses,
         upsets=booked.upsets,
         imaging_h=imaging,
+        imaging_ready_h=imaging_due,
         follow_up_ready_h=due,
         follow_up_h=follow,
         slots=tuple(units_left.values()),

@@ -34,11 +34,14 @@ def event_log(run: RunResult) -> pd.DataFrame:
         )
     ]
     ready = c.referral_h
-    for node, times, res in (
+    home = np.array([ind.centre for ind in m.indications], dtype=np.int64)[c.indication]
+    for node, times, attr in (
         ("mdt", run.mdt_h, "mdt"),
-        ("eligibility_pet", run.pet_h, m.pet.name if m.pet else ""),
-        ("consultation", run.consultation_h, m.consultation.name if m.consultation else ""),
+        ("eligibility_pet", run.pet_h, "pet"),
+        ("consultation", run.consultation_h, "consultation"),
     ):
+        steps = [getattr(centre, attr) for centre in m.centres]
+        res = np.array(["" if x is None else x.name for x in steps])[home]
         done = np.isfinite(times)
         if done.any():
             frames.append(
@@ -49,7 +52,7 @@ def event_log(run: RunResult) -> pd.DataFrame:
                     ready[done],
                     times[done],
                     times[done],
-                    res,
+                    res[done],
                     "served",
                 )
             )

@@ -14,71 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-try:  # numba is optional: without it the same code runs as plain Python
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-
-    def njit(*args, **kwargs):
-        return args[0] if args and callable(args[0]) else (lambda f: f)
-
+from rltcare.capacity.heap import EPS, njit, pop, push
 
 REQUEST, ADMIT, LEAVE, OUTAGE, OVERRUN, EARLY = 0, 1, 2, 3, 4, 5
 WAITING, SCREENED_OUT, DIED, DROPPED_OUT, TREATED, NEVER_BOOKED = range(6)
 GIVEN, WASTED, NOT_DELIVERED = range(3)
-_EPS = 1e-9
-
-
-@njit(cache=True)
-def _less(heap, a, b):
-    if heap[a, 0] != heap[b, 0]:
-        return heap[a, 0] < heap[b, 0]
-    if heap[a, 1] != heap[b, 1]:
-        return heap[a, 1] < heap[b, 1]
-    return heap[a, 2] < heap[b, 2]
-
-
-@njit(cache=True)
-def _push(heap, size, time_h, priority, seq, kind, patient, ref):
-    if size == heap.shape[0]:
-        bigger = np.empty((2 * size, 6))
-        bigger[:size] = heap
-        heap = bigger
-    heap[size, 0] = time_h
-    heap[size, 1] = priority
-    heap[size, 2] = seq
-    heap[size, 3] = kind
-    heap[size, 4] = patient
-    heap[size, 5] = ref
-    i = size
-    while i > 0:
-        parent = (i - 1) // 2
-        if not _less(heap, i, parent):
-            break
-        for k in range(6):
-            heap[i, k], heap[parent, k] = heap[parent, k], heap[i, k]
-        i = parent
-    return heap, size + 1
-
-
-@njit(cache=True)
-def _pop(heap, size):
-    """Move the smallest event to row ``size - 1`` and restore the heap above it."""
-    last = size - 1
-    for k in range(6):
-        heap[0, k], heap[last, k] = heap[last, k], heap[0, k]
-    i = 0
-    while True:
-        left, right, smallest = 2 * i + 1, 2 * i + 2, i
-        if left < last and _less(heap, left, smallest):
-            smallest = left
-        if right < last and _less(heap, right, smallest):
-            smallest = right
-        if smallest == i:
-            break
-        for k in range(6):
-            heap[i, k], heap[smallest, k] = heap[smallest, k], heap[i, k]
-        i = smallest
-    return last
 
 
 @njit(cache=True)
@@ -89,11 +29,11 @@ def stay_cells(start_h, stay_h, clocks, n_clocks, step_h):
         day = np.floor(end / 24.0) * 24.0
         rounded = day + 24.0 + clocks[0]
         for i in range(n_clocks):
-            if day + clocks[i] >= end - _EPS:
+            if day + clocks[i] >= end - EPS:
                 rounded = day + clocks[i]
                 break
         end = rounded
-    return max(int(np.ceil((end - start_h) / step_h - _EPS)), 1)
+    return max(int(np.ceil((end - start_h) / step_h - EPS)), 1)
 
 
 @njit(cache=True)
@@ -101,7 +41,7 @@ def _staff_short(crew, i, day, hours):
     left, need, per_h = crew
     short = False  # a loop, not any(): numba compiles no generator expressions
     for k in range(left.shape[0]):
-        short |= left[k, day] < need[i, k] + per_h[i, k] * hours - _EPS
+        short |= left[k, day] < need[i, k] + per_h[i, k] * hours - EPS
     return short
 
 
@@ -126,7 +66,7 @@ def _batch(now, cell, s, held, stock, step):
         return held
     d = last_delivery[s, cell]
     while d >= 0 and admit_h - deliveries[s, d] <= shelf_h[s]:
-        if deliveries[s, d] < now + lead_h[s] - _EPS:
+        if deliveries[s, d] < now + lead_h[s] - EPS:
             return -1
         if not cancelled[s, d] and (most[s] < 0 or delivered[s, d] < most[s]):
             return d
@@ -144,9 +84,9 @@ def _find(now, earliest, stay_h, i, held, plan, rooms, stock, crew):
     lead = lead_h[s] if s >= 0 and held < 0 else 0.0
     lo = max(earliest, now + lead)
     row = admit[r, : admit_len[r]]
-    j = np.searchsorted(row, np.ceil(lo / step - _EPS))
+    j = np.searchsorted(row, np.ceil(lo / step - EPS))
     limit = free.shape[1]
-    fixed = 0 if n_clocks[i] > 0 else max(int(np.ceil(stay_h / step - _EPS)), 1)
+    fixed = 0 if n_clocks[i] > 0 else max(int(np.ceil(stay_h / step - EPS)), 1)
     while j < row.size:
         cell = row[j]
         cells = (
@@ -170,13 +110,29 @@ def _find(now, earliest, stay_h, i, held, plan, rooms, stock, crew):
             continue
         day = int(cell * step // 24.0)
         if _staff_short(crew, i, day, stay_h):
-            j = max(j + 1, np.searchsorted(row, np.ceil((day + 1) * 24.0 / step - _EPS)))
+            j = max(j + 1, np.searchsorted(row, np.ceil((day + 1) * 24.0 / step - EPS)))
             continue
         order_h = max(now, deliveries[s, d] - lead_h[s]) if s >= 0 else np.inf
         if d == held and held >= 0:
             order_h = -np.inf  # already ordered
         return cell, cells, d, order_h
     return -1, 0, -1, 0.0
+
+
+@njit(cache=True)
+def _route(now, earliest, stay_h, i, plan, rooms, stock, crew):
+    """The indication (home or another centre's) offering the earliest first cycle; home on ties."""
+    planned_stay, alternatives = plan[9], plan[13]
+    best, best_cell = i, -1
+    for k in range(-1, alternatives.shape[1]):
+        j = i if k < 0 else alternatives[i, k]
+        if j < 0:
+            break
+        book_h = stay_h if np.isnan(planned_stay[j]) else planned_stay[j]
+        cell = _find(now, earliest, book_h, j, -1, plan, rooms, stock, crew)[0]
+        if cell >= 0 and (best_cell < 0 or cell < best_cell):
+            best, best_cell = j, cell
+    return best
 
 
 @njit(cache=True)
@@ -207,7 +163,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         plan[8],
     )
     planned_stay, clocks, n_clocks = plan[9], plan[3], plan[4]
-    min_stay, calibration_h, half_life_h = plan[10], plan[11], plan[12]
+    min_stay, calibration_h, half_life_h, alternatives = plan[10], plan[11], plan[12], plan[13]
     free = rooms[0]
     limit = free.shape[1]
     deliveries, _, cancelled, delivered = stock[0], stock[1], stock[2], stock[3]
@@ -247,10 +203,10 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         if ready[p] < horizon_h:
             earliest[p] = ready[p]
             seq += 1
-            heap, size = _push(heap, size, ready[p], 1, seq, REQUEST, p, 0)
+            heap, size = push(heap, size, ready[p], 1, seq, REQUEST, p, 0)
     for o in range(out_known.size):
         seq += 1
-        heap, size = _push(heap, size, out_known[o], -1, seq, OUTAGE, -1, o)
+        heap, size = push(heap, size, out_known[o], -1, seq, OUTAGE, -1, o)
     pending = -1  # a patient whose next cycle is booked at once (continuing-first)
     now = 0.0
     while True:
@@ -260,7 +216,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         else:
             if size == 0 or heap[0, 0] >= horizon_h:
                 break
-            size = _pop(heap, size)
+            size = pop(heap, size)
             now, kind, p, ref = (
                 heap[size, 0],
                 int(heap[size, 3]),
@@ -285,7 +241,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
                     n_pend = _unpend(pend, pos, n_pend, q)
                     prio = 0 if (cycle[q] > 0 and cont_first[s]) else 1
                     seq += 1
-                    heap, size = _push(heap, size, now, prio, seq, REQUEST, q, 0)
+                    heap, size = push(heap, size, now, prio, seq, REQUEST, q, 0)
             continue
         i = ind_of[p]
         r, s = ind_res[i], ind_sup[i]
@@ -315,10 +271,14 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
                     n_upsets += 1
                     earliest[q] = max(earliest[q], now)
                     seq += 1
-                    heap, size = _push(heap, size, now, 0, seq, REQUEST, q, 0)
+                    heap, size = push(heap, size, now, 0, seq, REQUEST, q, 0)
             continue
         if kind == REQUEST:
             c = cycle[p]
+            if c == 0 and alternatives[i, 0] >= 0 and held[p] < 0:
+                i = _route(now, earliest[p], stay[p, 0], i, plan, rooms, stock, crew)
+                ind_of[p] = i
+                r, s = ind_res[i], ind_sup[i]
             book_h = stay[p, c] if np.isnan(planned_stay[i]) else planned_stay[i]
             cell, cells, d, order_h = _find(
                 now, earliest[p], book_h, i, held[p], plan, rooms, stock, crew
@@ -357,9 +317,9 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             n_pend += 1
             admit_h = cell * step
             if c == 0 and leave[p] < admit_h:
-                heap, size = _push(heap, size, leave[p], 0, seq, LEAVE, p, seq)
+                heap, size = push(heap, size, leave[p], 0, seq, LEAVE, p, seq)
             else:
-                heap, size = _push(heap, size, admit_h, 0, seq, ADMIT, p, seq)
+                heap, size = push(heap, size, admit_h, 0, seq, ADMIT, p, seq)
             continue
         if b_id[p] != ref:  # stale: the booking was cancelled or replaced
             continue
@@ -383,7 +343,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             not_before[p] = earliest[p]
             prio = 0 if (cycle[p] > 0 and (s < 0 or cont_first[s])) else 1
             seq += 1
-            heap, size = _push(heap, size, now, prio, seq, REQUEST, p, 0)
+            heap, size = push(heap, size, now, prio, seq, REQUEST, p, 0)
             continue
         c = cycle[p]
         age_h = now - deliveries[s, b_delivery[p]] if b_delivery[p] >= 0 else np.nan
@@ -401,9 +361,9 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             o_from[p], o_to[p] = start + b_cells[p], start + actual
             seq += 1
             if actual > b_cells[p]:
-                heap, size = _push(heap, size, o_from[p] * step, -1, seq, OVERRUN, p, 0)
+                heap, size = push(heap, size, o_from[p] * step, -1, seq, OVERRUN, p, 0)
             else:
-                heap, size = _push(heap, size, o_to[p] * step, -1, seq, EARLY, p, 0)
+                heap, size = push(heap, size, o_to[p] * step, -1, seq, EARLY, p, 0)
         rows[n_rows, 0], rows[n_rows, 1] = p, c
         rows[n_rows, 2] = planned[p] if c > 0 else now
         rows[n_rows, 3], rows[n_rows, 4] = now, now + actual * step
@@ -423,8 +383,9 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             else:
                 seq += 1
                 when = max(now, planned[p] - tolerance_h[i] - lead_h[s])
-                heap, size = _push(heap, size, when, 1, seq, REQUEST, p, 0)
+                heap, size = push(heap, size, when, 1, seq, REQUEST, p, 0)
     return (
+        ind_of,
         first_h,
         rows[:n_rows],
         deferrals[:n_def],

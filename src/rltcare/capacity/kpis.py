@@ -91,6 +91,7 @@ def kpis(run: RunResult) -> dict[str, float]:
             chair_h += busy
     out["bed_days_per_year"] = bed_h / DAY / years
     out["chair_hours_per_year"] = chair_h / years
+    _centres(run, window_cycles, treated, years, out)
     _slot_use(run, in_window, out)
     _after_treatment(run, in_window, years, out)
     upsets = run.upsets[in_window(run.upsets[:, 0])] if run.upsets.size else run.upsets
@@ -145,22 +146,43 @@ def _slot_use(run: RunResult, in_window, out: dict[str, float]) -> None:
 
 def _after_treatment(run: RunResult, in_window, years: float, out: dict[str, float]) -> None:
     """Post-therapy SPECT/CT after each cycle and the follow-up after the last: waits and misses."""
-    m = run.model
-    if m.post_imaging is not None and len(run.cycles):
-        due = run.cycles[:, 3] + m.post_imaging.after_h
-        mine = in_window(due)
+    due = run.imaging_ready_h
+    if np.any(~np.isnan(due)):
+        mine = in_window(np.nan_to_num(due, nan=np.inf))
         done = mine & np.isfinite(run.imaging_h)
         waits = run.imaging_h[done] - due[done]
         out["post_therapy_imaging_wait_mean_h"] = float(waits.mean()) if waits.size else np.nan
         out["post_therapy_imaging_per_year"] = float(done.sum() / years)
         out["post_therapy_imaging_missed_per_year"] = float((mine & ~done).sum() / years)
-    if m.follow_up is not None:
+    if any(c.follow_up is not None for c in run.model.centres):
         due = run.follow_up_ready_h
         mine = in_window(np.nan_to_num(due, nan=np.inf))
         done = mine & np.isfinite(run.follow_up_h)
         _stats("follow_up_wait", (run.follow_up_h[done] - due[done]) / DAY, out)
         out["follow_ups_per_year"] = float(done.sum() / years)
         out["follow_ups_missed_per_year"] = float((mine & ~done).sum() / years)
+
+
+def _centres(run: RunResult, window_cycles, treated, years: float, out: dict[str, float]) -> None:
+    """Per centre of a group: referrals (home), patients and cycles treated there, waits, sent away."""
+    m, c = run.model, run.cohort
+    if len(m.centres) < 2:
+        return
+    centre_of = np.array([ind.centre for ind in m.indications], dtype=np.int64)
+    home = centre_of[c.indication]
+    there = centre_of[run.treated_indication]
+    rows = centre_of[window_cycles[:, 6].astype(np.int64)] if len(window_cycles) else home[:0]
+    in_window = (c.referral_h >= m.warm_up_h) & (c.referral_h < m.horizon_h)
+    for centre in m.centres:
+        k, tag = centre.index, f"[{centre.name}]"
+        mine = treated & (there == k)
+        waits = (run.first_cycle_h[mine] - c.referral_h[mine]) / DAY
+        out[f"referrals_per_year{tag}"] = float((in_window & (home == k)).sum() / years)
+        out[f"patients_treated_per_year{tag}"] = float(mine.sum() / years)
+        out[f"cycles_per_year{tag}"] = float((rows == k).sum() / years)
+        out[f"wait_first_cycle_mean_d{tag}"] = float(waits.mean()) if waits.size else np.nan
+        away = treated & (home == k) & (there != k)
+        out[f"treated_elsewhere_per_year{tag}"] = float(away.sum() / years)
 
 
 def waiting_list(run: RunResult, times_h: np.ndarray) -> np.ndarray:

@@ -41,7 +41,7 @@ STAFF_TASKS = (
 LIMITED_TASKS = (*STAFF_TASKS[:5], "chair_hour", "spect_scan", "follow_up")
 
 
-def _h(name: str, default=..., **kw):
+def in_hours(name: str, default=..., **kw):
     """A field carried in hours (``name_h``) and written ``name = "6 weeks"`` in a file."""
     return Field(default, validation_alias=AliasChoices(name, f"{name}_h"), **kw)
 
@@ -100,8 +100,11 @@ class Resource(Frozen):
     admission_times: tuple[ClockTime, ...] | Literal["any"] = Field(
         default=(), description="Beds: times of day admissions start (default: opening time)."
     )
-    slot_h: Duration | None = _h("slot", None, description="Scanner/clinic appointment length.")
+    slot_h: Duration | None = in_hours(
+        "slot", None, description="Scanner/clinic appointment length."
+    )
     closures: tuple[Closure, ...] = ()
+    centre: str | None = Field(None, description="Its centre (none: shared by every centre).")
 
     @field_validator("open", "close")
     @classmethod
@@ -148,7 +151,7 @@ class LengthOfStay(Frozen):
 
     model: Literal["fixed", "exponential", "lognormal", "empirical", "physics"]
     hours: Duration | None = None
-    median_h: Duration | None = _h("median", None)
+    median_h: Duration | None = in_hours("median", None)
     cv: float | None = Field(None, gt=0, le=5)
     values_h: tuple[Duration, ...] | None = Field(
         None, validation_alias=AliasChoices("values", "values_h"), min_length=1
@@ -158,7 +161,7 @@ class LengthOfStay(Frozen):
         None, validation_alias=AliasChoices("activity", "activity_mbq")
     )
     round_to: tuple[ClockTime, ...] = ()
-    minimum_h: DurationOrZero = _h("minimum", 0.0)
+    minimum_h: DurationOrZero = in_hours("minimum", 0.0)
     planned: Literal["typical", "actual"] | Duration = Field(
         "typical",
         description="Stay the scheduler books: 'typical' (the model's median; for physics the "
@@ -224,20 +227,21 @@ class Indication(Frozen):
     arrivals: Literal["poisson", "regular"] = "poisson"
     screen_failure: float = Field(0.0, ge=0, lt=1)
     cycles: int | None = Field(None, ge=1, le=20, description="Default: the product's.")
-    interval_h: Duration | None = _h("interval", None)
-    tolerance_h: DurationOrZero = _h("tolerance", 0.0)
+    interval_h: Duration | None = in_hours("interval", None)
+    tolerance_h: DurationOrZero = in_hours("tolerance", 0.0)
     stop_probability: float | tuple[float, ...] = Field(
         0.0, description="After each cycle, the chance of stopping (progression, toxicity, death)."
     )
     deferral_probability: float = Field(
         0.0, ge=0, lt=1, description="Unfit on the day: the dose is wasted, the cycle rebooked."
     )
-    deferral_h: Duration = _h("deferral", 168.0)
+    deferral_h: Duration = in_hours("deferral", 168.0)
     care: Literal["inpatient", "outpatient"]
     resource: str
     supply: str | None = None
     length_of_stay: LengthOfStay
-    earliest_after_consultation_h: DurationOrZero = _h("earliest_after_consultation", 0.0)
+    earliest_after_consultation_h: DurationOrZero = in_hours("earliest_after_consultation", 0.0)
+    centre: str | None = Field(None, description="The home centre of these referrals.")
 
     @field_validator("monthly_profile")
     @classmethod
@@ -267,52 +271,12 @@ _DURATION = TypeAdapter(Duration)
 _DURATION_OR_ZERO = TypeAdapter(DurationOrZero)
 
 
-class Mdt(Frozen):
-    """The multidisciplinary tumour board: meeting days and cases reviewed per meeting."""
-
-    days: tuple[Weekday, ...] = Field(min_length=1)
-    time: ClockTime = "14:00"
-    capacity: int = Field(ge=1)
-
-    @field_validator("time")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        clock_h(value)
-        return value
-
-
-class SlotStep(Frozen):
-    """A step after treatment served through a scanner's or clinic's slots.
-
-    ``after``: how long after the administration the patient is ready for it;
-    ``window``: how long after that a slot still counts (otherwise the step is missed).
-    """
-
-    resource: str
-    after_h: DurationOrZero = _h("after", 0.0)
-    window_h: Duration | None = _h("window", None)
-
-
-class Pathway(Frozen):
-    """Steps of the pathway shared by every indication; each is optional.
-
-    ``post_therapy_imaging``: a SPECT/CT scan after each cycle (e.g. 24 h after, within
-    48 h); ``follow_up``: a consultation or PSMA-PET/CT some weeks after the last cycle.
-    """
-
-    mdt: Mdt | None = None
-    eligibility_pet: str | None = Field(None, description="A scanner resource.")
-    consultation: str | None = Field(None, description="A clinic resource.")
-    post_therapy_imaging: SlotStep | None = None
-    follow_up: SlotStep | None = None
-
-
 class Outage(Frozen):
     """A supplier or reactor outage: no deliveries from ``start`` to ``end`` (inclusive dates)."""
 
     start: dt.date
     end: dt.date
-    notice_h: DurationOrZero = _h("notice", 0.0)
+    notice_h: DurationOrZero = in_hours("notice", 0.0)
     reason: str = ""
 
     @model_validator(mode="after")
@@ -326,7 +290,7 @@ class RandomOutages(Frozen):
     """Unannounced outages arriving as a Poisson process, with exponential durations."""
 
     per_year: float = Field(ge=0)
-    mean_duration_h: Duration = _h("mean_duration")
+    mean_duration_h: Duration = in_hours("mean_duration")
 
 
 class Supply(Frozen):
@@ -335,8 +299,8 @@ class Supply(Frozen):
     name: str = "default"
     delivery_days: tuple[Weekday, ...] = Field(min_length=1)
     delivery_time: ClockTime = "07:00"
-    lead_time_h: DurationOrZero = _h("lead_time", 168.0)
-    shelf_life_h: Duration | None = _h("shelf_life", None)
+    lead_time_h: DurationOrZero = in_hours("lead_time", 168.0)
+    shelf_life_h: Duration | None = in_hours("shelf_life", None)
     max_doses_per_delivery: int | None = Field(None, ge=1)
     calibration: Literal["administration"] | DurationOrZero = Field(
         "administration",
@@ -345,7 +309,7 @@ class Supply(Frozen):
         "('0 h': at delivery). A dose given later holds less (decay); given earlier, the "
         "prescribed activity is drawn from it.",
     )
-    half_life_h: Duration | None = _h(
+    half_life_h: Duration | None = in_hours(
         "half_life", None, description="Default: the half-life of the indications' nuclide."
     )
     priority: Literal["continuing-first", "first-come"] = "continuing-first"
@@ -389,6 +353,7 @@ class Staff(Frozen):
     days: tuple[Weekday, ...] = Field(("mon", "tue", "wed", "thu", "fri"), min_length=1)
     hours_per_day: float | None = Field(None, gt=0, le=24)
     closures: tuple[Closure, ...] = ()
+    centre: str | None = Field(None, description="Its centre (none: works for every centre).")
 
     @model_validator(mode="after")
     def _limit(self) -> Staff:
@@ -425,16 +390,16 @@ class Behaviour(Frozen):
     """What waiting patients do: die (a constant hazard) or go elsewhere after a limit."""
 
     death_rate_per_year: float = Field(0.0, ge=0)
-    drop_out_after_h: Duration | None = _h("drop_out_after", None)
+    drop_out_after_h: Duration | None = in_hours("drop_out_after", None)
 
 
 class Simulation(Frozen):
     """Run length, warm-up, calendar start and the booking grid."""
 
     start_date: dt.date = dt.date(2027, 1, 4)
-    horizon_h: Duration = _h("horizon", 5 * 8766.0)
-    warm_up_h: DurationOrZero = _h("warm_up", 0.0)
-    step_h: Duration = _h("step", 1.0)
+    horizon_h: Duration = in_hours("horizon", 5 * 8766.0)
+    warm_up_h: DurationOrZero = in_hours("warm_up", 0.0)
+    step_h: Duration = in_hours("step", 1.0)
     jurisdiction: str | None = None
 
     @model_validator(mode="after")

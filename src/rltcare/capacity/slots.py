@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rltcare.capacity.kernel import njit
-
-_EPS = 1e-9
+from rltcare.capacity.heap import EPS, njit
 
 
 @njit(cache=True)
@@ -43,7 +41,7 @@ def serve_slots(ready_h, slot_h, units, leave_h, need, staff_left):
             day = int(slot_h[j] // 24.0)
             short = False
             for k in range(n_roles):
-                if staff_left[k, day] < need[k] - _EPS:
+                if staff_left[k, day] < need[k] - EPS:
                     short = True
             if not short:
                 break

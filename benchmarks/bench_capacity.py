@@ -110,10 +110,11 @@ def simpy_run(model, seed: int, replication: int) -> tuple[list, int]:
                 served += 1
 
     queues = {"mdt": [], "pet": [], "consultation": []}
+    centre = model.centres[0]  # one service, no group
     for name, stage in (
-        ("mdt", model.mdt),
-        ("pet", model.pet),
-        ("consultation", model.consultation),
+        ("mdt", centre.mdt),
+        ("pet", centre.pet),
+        ("consultation", centre.consultation),
     ):
         env.process(slot_server(stage.times_h, stage.units, queues[name]))
 

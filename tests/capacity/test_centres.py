@@ -81,3 +81,9 @@ def test_shortest_wait_needs_two_centres() -> None:
     with pytest.raises(InputError) as err:
         build(data)
     assert err.value.field == "routing.rule"
+
+
+def test_staff_of_each_centre_reported_apart() -> None:
+    k = _kpis(group())
+    assert k["staff_hours_per_year[north/nurse]"] > 0
+    assert k["staff_hours_per_year[south/nurse]"] > 0

@@ -249,3 +249,13 @@ def test_calibration_is_validated() -> None:
     with pytest.raises(InputError) as err:
         build(data)
     assert err.value.field == "supply[0].calibration" and "administration" in str(err.value)
+
+
+def test_event_log_has_the_new_steps_and_upsets() -> None:
+    from rltcare.capacity.eventlog import event_log
+
+    log = event_log(engine.run(build_model(build(_with_steps())), 3, 0))
+    nodes = set(log["node"])
+    assert {"post_therapy_imaging", "follow_up", "overrun", "bumped", "cycle"} <= nodes
+    scans = log[log["node"] == "post_therapy_imaging"]
+    assert (scans["waiting_time"] >= 0).all()

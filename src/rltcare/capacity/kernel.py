@@ -75,11 +75,14 @@ def _batch(now, cell, s, held, stock, step):
 
 
 @njit(cache=True)
-def _find(now, earliest, stay_h, i, held, plan, rooms, stock, crew):
-    """Earliest (cell, cells, delivery, order time) for a cycle of indication ``i``; cell −1: none."""
-    step, ind_res, ind_sup, clocks, n_clocks = plan[0], plan[1], plan[2], plan[3], plan[4]
+def _find(now, earliest, stay_h, i, held, spot, rooms, stock, crew):
+    """Earliest (cell, cells, delivery, order time) for a cycle of indication ``i``; cell −1: none.
+
+    ``spot`` is the first five items of the loop's ``plan`` (fewer arrays to pass).
+    """
+    step, ind_res, ind_sup, clocks, n_clocks = spot
     free, admit, admit_len = rooms
-    deliveries, lead_h = stock[0], stock[4]
+    deliveries, last_delivery, cancelled, delivered, lead_h, shelf_h, most = stock
     r, s = ind_res[i], ind_sup[i]
     lead = lead_h[s] if s >= 0 and held < 0 else 0.0
     lo = max(earliest, now + lead)
@@ -96,7 +99,13 @@ def _find(now, earliest, stay_h, i, held, plan, rooms, stock, crew):
             return -1, 0, -1, 0.0
         d = -1
         if s >= 0:
-            d = _batch(now, cell, s, held, stock, step)
+            d = last_delivery[s, cell]  # the latest delivery: usually the answer, checked inline
+            fits = d >= 0 and held < 0 and not cancelled[s, d]
+            fits = fits and (most[s] < 0 or delivered[s, d] < most[s])
+            if not fits or cell * step - deliveries[s, d] > shelf_h[s]:
+                d = _batch(now, cell, s, held, stock, step)
+            elif deliveries[s, d] < now + lead - EPS:
+                d = -1  # too soon to order, and so is every earlier delivery
             if d < 0:
                 j += 1
                 continue
@@ -120,16 +129,15 @@ def _find(now, earliest, stay_h, i, held, plan, rooms, stock, crew):
 
 
 @njit(cache=True)
-def _route(now, earliest, stay_h, i, plan, rooms, stock, crew):
+def _route(now, earliest, stay_h, i, planned_stay, alternatives, spot, rooms, stock, crew):
     """The indication (home or another centre's) offering the earliest first cycle; home on ties."""
-    planned_stay, alternatives = plan[9], plan[13]
     best, best_cell = i, -1
     for k in range(-1, alternatives.shape[1]):
         j = i if k < 0 else alternatives[i, k]
         if j < 0:
             break
         book_h = stay_h if np.isnan(planned_stay[j]) else planned_stay[j]
-        cell = _find(now, earliest, book_h, j, -1, plan, rooms, stock, crew)[0]
+        cell = _find(now, earliest, book_h, j, -1, spot, rooms, stock, crew)[0]
         if cell >= 0 and (best_cell < 0 or cell < best_cell):
             best, best_cell = j, cell
     return best
@@ -164,6 +172,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
     )
     planned_stay, clocks, n_clocks = plan[9], plan[3], plan[4]
     min_stay, calibration_h, half_life_h, alternatives = plan[10], plan[11], plan[12], plan[13]
+    spot = (step, ind_res, ind_sup, clocks, n_clocks)
     free = rooms[0]
     limit = free.shape[1]
     deliveries, _, cancelled, delivered = stock[0], stock[1], stock[2], stock[3]
@@ -276,12 +285,23 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
         if kind == REQUEST:
             c = cycle[p]
             if c == 0 and alternatives[i, 0] >= 0 and held[p] < 0:
-                i = _route(now, earliest[p], stay[p, 0], i, plan, rooms, stock, crew)
+                i = _route(
+                    now,
+                    earliest[p],
+                    stay[p, 0],
+                    i,
+                    planned_stay,
+                    alternatives,
+                    spot,
+                    rooms,
+                    stock,
+                    crew,
+                )
                 ind_of[p] = i
                 r, s = ind_res[i], ind_sup[i]
             book_h = stay[p, c] if np.isnan(planned_stay[i]) else planned_stay[i]
             cell, cells, d, order_h = _find(
-                now, earliest[p], book_h, i, held[p], plan, rooms, stock, crew
+                now, earliest[p], book_h, i, held[p], spot, rooms, stock, crew
             )
             if (
                 c > 0
@@ -290,7 +310,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             ):
                 earliest[p] = max(planned[p] - tolerance_h[i], not_before[p])
                 cell2, cells2, d2, order2 = _find(
-                    now, earliest[p], book_h, i, held[p], plan, rooms, stock, crew
+                    now, earliest[p], book_h, i, held[p], spot, rooms, stock, crew
                 )
                 if cell2 >= 0:
                     cell, cells, d, order_h = cell2, cells2, d2, order2
@@ -355,7 +375,9 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
             fraction = min(1.0, 2.0 ** (-(now - b_cal[p]) / half_life_h[s]))
             if fraction < 1.0:  # a decayed dose: a shorter stay if it follows the activity
                 stay_h = max(stay_h + slope[p, c] * np.log2(fraction), min_stay[i])
-        actual = stay_cells(now, stay_h, clocks[i], n_clocks[i], step)
+        actual = b_cells[p]  # the stay as booked, unless it differs
+        if stay_h != b_hours[p]:
+            actual = stay_cells(now, stay_h, clocks[i], n_clocks[i], step)
         start = b_cell[p]
         if actual != b_cells[p]:  # the stay differs from the booking: known at discharge
             o_from[p], o_to[p] = start + b_cells[p], start + actual

@@ -133,7 +133,7 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
         resources=tuple(resources),
         centres=centres,
         supplies=supplies,
-        staff_roles=tuple(s.role for s in scenario.staff),
+        staff_roles=tuple(f"{s.centre}/{s.role}" if s.centre else s.role for s in scenario.staff),
         staff_minutes=np.array(
             [[s.minutes.get(t, 0.0) for t in STAFF_TASKS] for s in scenario.staff]
         ).reshape(len(scenario.staff), len(STAFF_TASKS)),

@@ -16,7 +16,7 @@ from rltcare.capacity import experiment
 from rltcare.capacity.eventlog import event_log
 from rltcare.capacity.loader import load_scenario, scenario_json_schema
 from rltcare.capacity.model import build_model
-from rltcare.capacity.report import HEADLINE, render_comparison, render_report
+from rltcare.capacity.report import headline_names, render_comparison, render_report
 from rltcare.capacity.results import comparison_result, simulation_result
 from rltcare.cli.common import CatalogOption, catalog_from, console
 from rltcare.errors import InputError
@@ -74,7 +74,7 @@ def _show(titles: Sequence[str], kpis: Sequence[dict]) -> None:
     table.add_column("indicator (mean, 95 % CI)", style="bold")
     for title in titles:
         table.add_column(title)
-    names = [k for k in HEADLINE if k in kpis[0]] + [k for k in kpis[0] if "utilisation" in k]
+    names = headline_names(kpis[0])
     for name in names:
         table.add_row(escape(name.replace("_", " ")), *[k[name].text() for k in kpis])
     console.print(table)

@@ -83,7 +83,10 @@ def test_shortest_wait_needs_two_centres() -> None:
     assert err.value.field == "routing.rule"
 
 
-def test_staff_of_each_centre_reported_apart() -> None:
-    k = _kpis(group())
-    assert k["staff_hours_per_year[north/nurse]"] > 0
-    assert k["staff_hours_per_year[south/nurse]"] > 0
+@pytest.mark.parametrize("rule", ["home", "shortest-wait"])
+def test_staff_of_each_centre_count_its_own_cycles(rule) -> None:
+    """Each centre's nurses spend 30 min on each cycle given there, and on no other."""
+    k = _kpis(group(rule, "2 h"))
+    for centre in ("north", "south"):
+        hours = k[f"staff_hours_per_year[{centre}/nurse]"]
+        assert hours == pytest.approx(0.5 * k[f"cycles_per_year[{centre}]"])

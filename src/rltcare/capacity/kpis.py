@@ -81,8 +81,10 @@ def kpis(run: RunResult) -> dict[str, float]:
     out["doses_ordered_per_year"] = float(len(dose_window) / years)
     c_lo, c_hi = int(np.ceil(lo / m.step_h)), int(np.ceil(hi / m.step_h))
     bed_h = chair_h = 0.0
+    busy_h: dict[str, float] = {}
     for res, used in zip(m.resources, run.used, strict=True):
         busy = float(used[c_lo:c_hi].sum()) * m.step_h
+        busy_h[res.name] = busy
         available = float(res.capacity[c_lo:c_hi].sum()) * m.step_h
         out[f"utilisation[{res.name}]"] = busy / available if available else np.nan
         if res.kind == "bed":
@@ -101,38 +103,73 @@ def kpis(run: RunResult) -> dict[str, float]:
     if len(given):
         out["dose_age_at_administration_mean_h"] = float(given[:, 7].mean())
         out["activity_at_administration_mean_fraction"] = float(given[:, 8].mean())
-    _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out)
+    _staff(run, window_cycles, dose_window, busy_h, years, in_window, out)
     grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
     out["waiting_list_mean"] = float(waiting_list(run, grid).mean())
     _little(run, out)
     return out
 
 
-def _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out) -> None:
+def _staff(run, window_cycles, dose_window, busy_h, years, in_window, out) -> None:
+    """Hours a year and utilisation of each role, from the tasks done where it works."""
     m = run.model
     if not m.staff_roles:
         return
+    scopes = {
+        c: _activity(run, window_cycles, dose_window, busy_h, in_window, c)
+        for c in set(m.staff_centres)
+    }
+    for k, (role, available) in enumerate(zip(m.staff_roles, m.staff_fte_hours, strict=True)):
+        h = float(m.staff_minutes[k] @ scopes[m.staff_centres[k]] / 60.0 / years)
+        out[f"staff_hours_per_year[{role}]"] = h
+        if np.isfinite(available):
+            out[f"staff_utilisation[{role}]"] = h / available if available else np.nan
+
+
+def _activity(run, window_cycles, dose_window, busy_h, in_window, centre) -> np.ndarray:
+    """Count of each task (STAFF_TASKS order) at ``centre`` (None: the whole service).
+
+    Steps before treatment count at the home centre; cycles, scans after them and
+    follow-ups at the treating centre; bed-days and chair hours on the centre's
+    resources; doses dispensed in proportion to the centre's cycles.
+    """
+    m, c = run.model, run.cohort
+    centre_of = np.array([ind.centre for ind in m.indications], dtype=np.int64)
+    k = next((x.index for x in m.centres if x.name == centre), None)
+    everyone = np.ones(c.n, dtype=bool)
+    home = everyone if k is None else centre_of[c.indication] == k
+    there = everyone if k is None else centre_of[run.treated_indication] == k
+    row_at = centre_of[window_cycles[:, 6].astype(np.int64)] if len(window_cycles) else []
+    mine = np.ones(len(window_cycles), bool) if k is None else np.asarray(row_at) == k
+    all_rows = centre_of[run.cycles[:, 6].astype(np.int64)] if len(run.cycles) else []
+    scans = np.ones(len(run.cycles), bool) if k is None else np.asarray(all_rows) == k
     inpatient = np.array([ind.inpatient for ind in m.indications])
+    kinds = {r.name: (r.kind, m.scenario.resource(r.name).centre) for r in m.resources}
+    hours = {
+        kind: sum(
+            h
+            for name, h in busy_h.items()
+            if kinds[name][0] == kind and (centre is None or kinds[name][1] == centre)
+        )
+        for kind in ("bed", "chair")
+    }
+    dispensed = int(np.isin(dose_window[:, 1], (GIVEN, WASTED)).sum())
+    share = mine.sum() / len(window_cycles) if len(window_cycles) else 0.0
     counts = {
-        "mdt_case": in_window(run.mdt_h).sum(),
-        "pet_scan": in_window(run.pet_h).sum(),
-        "consultation": in_window(run.consultation_h).sum(),
-        "administration": len(window_cycles),
-        "dispensing": int(np.isin(dose_window[:, 1], (GIVEN, WASTED)).sum()),
-        "bed_day": bed_h / DAY,
-        "chair_hour": chair_h,
-        "discharge": int(inpatient[window_cycles[:, 6].astype(int)].sum())
+        "mdt_case": (in_window(run.mdt_h) & home).sum(),
+        "pet_scan": (in_window(run.pet_h) & home).sum(),
+        "consultation": (in_window(run.consultation_h) & home).sum(),
+        "administration": mine.sum(),
+        "dispensing": dispensed * share,
+        "bed_day": hours["bed"] / DAY,
+        "chair_hour": hours["chair"],
+        "discharge": int(inpatient[window_cycles[mine, 6].astype(int)].sum())
         if len(window_cycles)
         else 0,
-        "spect_scan": in_window(run.imaging_h).sum(),
-        "follow_up": in_window(run.follow_up_h).sum(),
+        "spect_scan": (in_window(run.imaging_h) & scans).sum(),
+        "follow_up": (in_window(run.follow_up_h) & there).sum(),
     }
-    activity = np.array([float(counts[t]) for t in STAFF_TASKS])
-    hours = m.staff_minutes @ activity / 60.0 / years
-    for role, h, available in zip(m.staff_roles, hours, m.staff_fte_hours, strict=True):
-        out[f"staff_hours_per_year[{role}]"] = float(h)
-        if np.isfinite(available):
-            out[f"staff_utilisation[{role}]"] = float(h / available) if available else np.nan
+    return np.array([float(counts[t]) for t in STAFF_TASKS])
 
 
 def _slot_use(run: RunResult, in_window, out: dict[str, float]) -> None:

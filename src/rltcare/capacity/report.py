@@ -154,6 +154,9 @@ def _stress(
 ) -> str:
     s = model.scenario
     steps = _steps(s.pathway)
+    # The scenario's pathway, unless every centre of a group has its own.
+    used = not s.centres or any(c.pathway is None for c in s.centres)
+    shared = f"<p>{' → '.join(html.escape(x) for x in steps)}.</p>" if used else ""
     centres = "".join(
         f"<li>centre '{html.escape(c.name)}': "
         f"{' → '.join(html.escape(x) for x in _steps(c.pathway))}</li>"
@@ -194,7 +197,7 @@ def _stress(
             or "Estimate waits, throughput, utilisation, staff time and dose use of the RLT service described below."
         )
     }</p>
-<h3>2. Logic</h3><p>{" → ".join(html.escape(x) for x in steps)}.</p>
+<h3>2. Logic</h3>{shared}
 <ul>{indications}{centres}</ul>
 <p>Steps before and after treatment serve patients first-come first-served through fixed slots
 (a post-therapy scan missed if no slot is free within its window). Each cycle is booked at the

@@ -259,3 +259,12 @@ def test_event_log_has_the_new_steps_and_upsets() -> None:
     assert {"post_therapy_imaging", "follow_up", "overrun", "bumped", "cycle"} <= nodes
     scans = log[log["node"] == "post_therapy_imaging"]
     assert (scans["waiting_time"] >= 0).all()
+
+
+def test_planned_stay_longer_than_the_interval_is_refused() -> None:
+    data = ward()
+    data["indication"][0]["length_of_stay"]["planned"] = "7 weeks"
+    with pytest.raises(InputError) as err:
+        build(data)
+    assert err.value.field == "indication[0].length_of_stay.planned"
+    assert "interval" in str(err.value)

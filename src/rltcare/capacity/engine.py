@@ -2,7 +2,7 @@
 
 Steps before treatment (MDT, eligibility PET, consultation) serve patients
 first-come first-served through fixed slots and touch nothing else, so they are
-computed for the whole cohort at once (:func:`serve_fifo`). Treatment cycles
+computed for the whole cohort at once (:func:`serve_slots`). Treatment cycles
 compete for beds or chairs and doses; they are booked in time order by a heap
 of events:
 

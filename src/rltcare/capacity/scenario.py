@@ -86,6 +86,13 @@ class Scenario(Frozen):
                     f"the interval ({ind.interval_h:g} h) is not longer than the "
                     f"length of stay ({stay:g} h) of '{ind.name}'",
                 )
+            planned = ind.length_of_stay.planned
+            if isinstance(planned, float) and ind.interval_h and planned >= ind.interval_h:
+                _fail(
+                    f"{key}.length_of_stay.planned",
+                    f"the planned stay ({planned:g} h) is not shorter than the interval "
+                    f"({ind.interval_h:g} h) of '{ind.name}'",
+                )
             stops = ind.stop_probability
             if isinstance(stops, tuple) and ind.cycles is not None and len(stops) != ind.cycles - 1:
                 _fail(

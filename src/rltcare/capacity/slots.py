@@ -56,10 +56,3 @@ def serve_slots(ready_h, slot_h, units, leave_h, need, staff_left):
         for k in range(n_roles):
             staff_left[k, day] -= need[k]
     return out
-
-
-def serve_fifo(ready_h, slot_h, units, leave_h):
-    """:func:`serve_slots` with fresh slots and no staff limit."""
-    return serve_slots(
-        ready_h, slot_h, np.array(units, dtype=np.int64), leave_h, np.zeros(0), np.zeros((0, 1))
-    )

@@ -163,3 +163,32 @@ def group(rule: str = "home", travel_limit: str | None = None) -> dict[str, Any]
             {"role": "nurse", "centre": "south", "minutes": {"administration": 30}},
         ],
     }
+
+
+def staffed_chairs(limiting: bool) -> dict[str, Any]:
+    """Twenty chairs, one 8-hour nurse, 60 min per administration: at most 8 cycles a day."""
+    return {
+        "simulation": {"horizon": "1 year", "warm_up": "8 weeks", "step": "30 min"},
+        "indication": [
+            {
+                "name": "q",
+                "referrals_per_week": 100,
+                "cycles": 1,
+                "care": "outpatient",
+                "resource": "chairs",
+                "length_of_stay": {"model": "fixed", "hours": "2 h"},
+            }
+        ],
+        "resource": [
+            {"name": "chairs", "kind": "chair", "units": 20, "open": "08:00", "close": "16:00"}
+        ],
+        "staff": [
+            {
+                "role": "nurse",
+                "fte": 1,
+                "hours_per_day": 8,
+                "limiting": limiting,
+                "minutes": {"administration": 60},
+            }
+        ],
+    }

@@ -11,7 +11,7 @@ from rltcare.capacity.kpis import kpis
 from rltcare.capacity.model import build_model
 from rltcare.errors import InputError
 
-from .scenarios import build, queue, ward
+from .scenarios import build, queue, staffed_chairs, ward
 
 SPECT = {"name": "spect", "kind": "scanner", "units": 1, "slot": "30 min"}
 
@@ -69,47 +69,8 @@ def test_post_therapy_imaging_needs_a_scanner() -> None:
     assert "scanner" in str(err.value) and err.value.file == "test.toml"
 
 
-def _staffed(limiting: bool) -> dict:
-    """Twenty chairs, one 8-hour nurse, 60 min per administration: at most 8 cycles a day."""
-    return {
-        "simulation": {"horizon": "1 year", "warm_up": "8 weeks", "step": "30 min"},
-        "indication": [
-            {
-                "name": "q",
-                "referrals_per_week": 100,
-                "cycles": 1,
-                "care": "outpatient",
-                "resource": "chairs",
-                "length_of_stay": {"model": "fixed", "hours": "2 h"},
-            }
-        ],
-        "resource": [
-            {"name": "chairs", "kind": "chair", "units": 20, "open": "08:00", "close": "16:00"}
-        ],
-        "staff": [
-            {
-                "role": "nurse",
-                "fte": 1,
-                "hours_per_day": 8,
-                "limiting": limiting,
-                "minutes": {"administration": 60},
-            }
-        ],
-    }
-
-
-def test_limiting_staff_caps_cycles_per_day() -> None:
-    """Analytic: 480 staff minutes a weekday ÷ 60 minutes a cycle = 8 cycles a weekday."""
-    limited = kpis(engine.run(build_model(build(_staffed(True))), 1, 0))
-    cap = 8 * 5 * 365.25 / 7
-    assert limited["cycles_per_year"] == pytest.approx(cap, rel=0.02)
-    assert limited["staff_utilisation[nurse]"] == pytest.approx(1.0, rel=0.02)
-    free = kpis(engine.run(build_model(build(_staffed(False))), 1, 0))
-    assert free["cycles_per_year"] > 2 * cap  # the referrals, 100 a week
-
-
 def test_limiting_staff_needs_fte() -> None:
-    data = _staffed(True)
+    data = staffed_chairs(True)
     del data["staff"][0]["fte"]
     with pytest.raises(InputError) as err:
         build(data)
@@ -176,7 +137,7 @@ def test_planned_stay_is_validated() -> None:
 
 def test_dose_comes_from_an_earlier_batch_when_the_latest_is_full() -> None:
     """One dose per daily delivery, 72 h shelf life: a later admission may use an older batch."""
-    data = _staffed(False)
+    data = staffed_chairs(False)
     data["indication"][0]["supply"] = "daily"
     data["indication"][0]["referrals_per_week"] = 10
     data["supply"] = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from rltcare.capacity.loader import loads_scenario
 from rltcare.capacity.scenario import Scenario
@@ -36,3 +37,25 @@ def example_text(name: str) -> str:
 def load_example(name: str) -> Scenario:
     """One example, validated."""
     return loads_scenario(example_text(name), file=f"examples/{name}")
+
+
+def scenario_source(path: str | Path) -> tuple[str, str]:
+    """(TOML text, name for messages) of a scenario file, or of a packaged example of that name.
+
+    ``rltcare simulate uk_outpatient_day_case`` works from an installed wheel, where the
+    repository's examples/ folder is absent.
+    """
+    path = Path(path)
+    if path.is_file():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise InputError(f"cannot read the scenario: {exc.strerror}", file=str(path)) from None
+    name = path.name if path.name.endswith(".toml") else f"{path.name}.toml"
+    if name in example_names():
+        return example_text(name), f"examples/{name}"
+    raise InputError(
+        "no such scenario file or packaged example",
+        file=str(path),
+        hint=f"packaged examples: {', '.join(n.removesuffix('.toml') for n in example_names())}",
+    )

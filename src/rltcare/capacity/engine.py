@@ -14,7 +14,9 @@ of events:
   in date with room (not simply the latest before admission). With
   ``continuing-first`` priority the next cycle is booked at the previous
   administration, ahead of new patients; with ``first-come`` it is requested
-  when its window opens.
+  when its window opens. In a group of centres under ``shortest-wait`` routing, a
+  first cycle is booked at whichever centre within the travel limit (the home
+  centre included, and preferred on ties) offers the earliest admission.
 - ``ADMIT``: the patient is treated, or unfit on the day (the dose is wasted,
   the cycle rebooked after ``deferral``). The actual stay is revealed at
   discharge: a shorter stay frees the rest of the booking then (``EARLY``).

@@ -266,7 +266,7 @@ def treatment_loop(plan, rooms, stock, people, outages, crew, horizon_h):
                 while free[r, k] < 0:
                     q = _bumped(pend, n_pend, b_cell, b_cells, ind_res, ind_of, r, k)
                     if q < 0:
-                        break  # nobody booked here: the unit was spare (a closure ended)
+                        break  # nobody to bump: the stay runs into a closed day (no units)
                     qi = ind_of[q]
                     _release(free, r, b_cell[q], b_cells[q], crew, qi, step, b_hours[q])
                     if b_delivery[q] >= 0 and now >= b_order[q]:

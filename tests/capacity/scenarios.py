@@ -27,7 +27,8 @@ def queue(
                 "cycles": 1,
                 "care": "inpatient",
                 "resource": "beds",
-                "length_of_stay": stay,
+                # Queueing theory's server knows when service ends: no overruns.
+                "length_of_stay": {"planned": "actual", **stay},
             }
         ],
         "resource": [
@@ -114,3 +115,80 @@ def ward(**changes: Any) -> dict[str, Any]:
 
 def build(data: dict[str, Any]):
     return scenario_from_dict(data, file="test.toml")
+
+
+def group(rule: str = "home", travel_limit: str | None = None) -> dict[str, Any]:
+    """Two centres 1 h apart: 'north' is short of chairs, 'south' has spare; own MDTs, shared PET."""
+
+    def indication(centre: str, per_week: float) -> dict[str, Any]:
+        return {
+            "name": "mcrpc",
+            "centre": centre,
+            "referrals_per_week": per_week,
+            "cycles": 2,
+            "interval": "6 weeks",
+            "care": "outpatient",
+            "resource": f"chairs-{centre}",
+            "length_of_stay": {"model": "fixed", "hours": "4 h"},
+        }
+
+    def chairs(centre: str, units: int) -> dict[str, Any]:
+        return {
+            "name": f"chairs-{centre}",
+            "kind": "chair",
+            "units": units,
+            "centre": centre,
+            "days": ["tue", "thu"],
+            "open": "08:00",
+            "close": "16:00",
+        }
+
+    mdt = {"days": ["mon"], "time": "14:00", "capacity": 30}
+    return {
+        "simulation": {"horizon": "2 years", "warm_up": "13 weeks", "step": "1 h"},
+        "pathway": {"eligibility_pet": "pet"},
+        "centre": [
+            {"name": "north", "travel": {"south": "1 h"}, "pathway": {"mdt": mdt}},
+            {"name": "south", "pathway": {"mdt": mdt, "eligibility_pet": "pet"}},
+        ],
+        "routing": {"rule": rule, **({"travel_limit": travel_limit} if travel_limit else {})},
+        "indication": [indication("north", 3.0), indication("south", 1.0)],
+        "resource": [
+            chairs("north", 1),
+            chairs("south", 3),
+            {"name": "pet", "kind": "scanner", "units": 2, "slot": "30 min", **ALWAYS_OPEN},
+        ],
+        "staff": [
+            {"role": "nurse", "centre": "north", "minutes": {"administration": 30}},
+            {"role": "nurse", "centre": "south", "minutes": {"administration": 30}},
+        ],
+    }
+
+
+def staffed_chairs(limiting: bool) -> dict[str, Any]:
+    """Twenty chairs, one 8-hour nurse, 60 min per administration: at most 8 cycles a day."""
+    return {
+        "simulation": {"horizon": "1 year", "warm_up": "8 weeks", "step": "30 min"},
+        "indication": [
+            {
+                "name": "q",
+                "referrals_per_week": 100,
+                "cycles": 1,
+                "care": "outpatient",
+                "resource": "chairs",
+                "length_of_stay": {"model": "fixed", "hours": "2 h"},
+            }
+        ],
+        "resource": [
+            {"name": "chairs", "kind": "chair", "units": 20, "open": "08:00", "close": "16:00"}
+        ],
+        "staff": [
+            {
+                "role": "nurse",
+                "fte": 1,
+                "hours_per_day": 8,
+                "limiting": limiting,
+                "minutes": {"administration": 60},
+            }
+        ],
+    }

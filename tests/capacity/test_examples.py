@@ -1,16 +1,37 @@
-"""The example scenarios in examples/: each validates, states its sources, and runs."""
+"""The example scenarios (package data, linked from examples/): each validates, states its sources, and runs."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from rltcare.capacity import engine
+from rltcare.capacity.example_scenarios import example_names, example_text, load_example
 from rltcare.capacity.loader import load_scenario
 from rltcare.capacity.model import build_model
+from rltcare.errors import InputError
 
-EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.toml"))
+PACKAGED = resources.files("rltcare.capacity") / "examples"
+EXAMPLES = [Path(str(PACKAGED / name)) for name in example_names()]
+REPOSITORY = Path(__file__).parents[2] / "examples"
+
+
+def test_repository_examples_are_the_packaged_files() -> None:
+    """examples/*.toml in the repository are links to the package data, never copies."""
+    linked = sorted(p.name for p in REPOSITORY.glob("*.toml"))
+    assert linked == example_names()
+    for name in linked:
+        assert (REPOSITORY / name).is_symlink()
+        assert (REPOSITORY / name).resolve() == Path(str(PACKAGED / name)).resolve()
+
+
+def test_example_by_name() -> None:
+    assert load_example("uk_outpatient_day_case").meta.title.startswith("UK")
+    assert example_text("uk_outpatient_day_case.toml").startswith("#")
+    with pytest.raises(InputError, match="no example scenario"):
+        example_text("nowhere")
 
 
 def test_four_examples() -> None:

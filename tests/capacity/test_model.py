@@ -15,13 +15,16 @@ from .scenarios import build, ward
 
 
 class FakeCatalog:
-    """Just enough catalog: one product with cycles, interval and shelf life."""
+    """Just enough catalog: one product with cycles, interval, shelf life and nuclide."""
 
     products: ClassVar[dict] = {
         "lu177-psma-617": SimpleNamespace(
-            id="lu177-psma-617", cycles=6, interval_h=1008.0, shelf_life_h=120.0
+            id="lu177-psma-617", cycles=6, interval_h=1008.0, shelf_life_h=120.0, nuclide="lu177"
         )
     }
+
+    def nuclide(self, key):
+        return SimpleNamespace(half_life_h=159.5)
 
     def radiopharmaceutical(self, key):
         if key not in self.products:
@@ -39,6 +42,7 @@ def test_product_fills_cycles_interval_and_shelf_life() -> None:
     assert model.indications[0].cycles == 6
     assert model.indications[0].interval_h == 1008.0
     assert model.supplies[0].shelf_h == 120.0
+    assert model.supplies[0].half_life_h == 159.5  # the doses decay with the product's nuclide
 
 
 def test_unknown_product_suggests_a_name() -> None:

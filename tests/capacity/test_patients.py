@@ -7,11 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rltcare.capacity.kernel import serve_fifo
 from rltcare.capacity.model import build_model
 from rltcare.capacity.patients import draw_cohort, referral_times, stream
+from rltcare.capacity.slots import serve_slots
 
 from .scenarios import build, ward
+
+
+def serve_fifo(ready_h, slot_h, units, leave_h):
+    """Fresh slots, no staff limit."""
+    no_staff = (np.zeros(0), np.zeros((0, 1)))
+    return serve_slots(ready_h, slot_h, np.array(units, dtype=np.int64), leave_h, *no_staff)
 
 
 def test_serve_fifo_respects_capacity_order_and_leavers() -> None:
@@ -70,6 +76,18 @@ def test_streams_are_independent_of_each_other() -> None:
     assert not np.allclose(a, stream(1, 0, "stay").random(3))
     assert not np.allclose(a, stream(1, 1, "arrivals").random(3))
     assert np.allclose(a, stream(1, 0, "arrivals").random(3))
+
+
+def test_shared_slots_are_used_up_and_staff_minutes_skip_a_day() -> None:
+    slots = np.array([9.0, 10.0, 33.0, 34.0])  # two slots on day 0, two on day 1
+    units = np.ones(4, dtype=np.int64)
+    staff = np.array([[30.0, 60.0]])  # minutes on day 0 and day 1
+    first = serve_slots(np.array([0.0]), slots, units, np.full(1, np.inf), np.array([30.0]), staff)
+    assert first.tolist() == [9.0] and units.tolist() == [0, 1, 1, 1]
+    # Day 0 has no staff minutes left: the next patients go to day 1, two of them.
+    out = serve_slots(np.zeros(3), slots, units, np.full(3, np.inf), np.array([30.0]), staff)
+    assert out.tolist() == [33.0, 34.0, np.inf]
+    assert staff.tolist() == [[0.0, 0.0]]
 
 
 @given(

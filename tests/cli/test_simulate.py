@@ -122,6 +122,22 @@ def test_bad_scenario_is_one_line_with_file_and_key(scenario, capsys) -> None:
     assert "indication[0].resource" in err
 
 
+def test_packaged_example_by_name(tmp_path, monkeypatch, capsys) -> None:
+    """From an installed wheel (no examples/ folder), an example runs by its name."""
+    monkeypatch.chdir(tmp_path)
+    cli(["simulate", "uk_outpatient_day_case", "-n", "1", "--json", "-"])
+    assert json.loads(capsys.readouterr().out)["title"].startswith("UK outpatient")
+
+
+def test_missing_scenario_names_the_examples(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(["simulate", "nowhere.toml"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "nowhere.toml" in err and "uk_outpatient_day_case" in err
+
+
 def test_scenario_schema(capsys) -> None:
     cli(["scenario-schema"])
     assert "indication" in json.loads(capsys.readouterr().out)["properties"]

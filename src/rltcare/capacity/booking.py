@@ -23,8 +23,9 @@ from rltcare.capacity.kernel import (
     stay_cells,
     treatment_loop,
 )
-from rltcare.capacity.model import ServiceModel
+from rltcare.capacity.model import ServiceModel, staff_need
 from rltcare.capacity.patients import Cohort, stream
+from rltcare.capacity.stay import minimum_stay_h
 
 __all__ = [
     "DIED",
@@ -42,16 +43,31 @@ __all__ = [
 ]
 
 
+#: Columns of :attr:`Bookings.cycles`.
+CYCLE_COLUMNS = (
+    "patient",
+    "cycle",
+    "planned_h",
+    "admitted_h",
+    "discharged_h",
+    "resource",
+    "indication",
+    "dose_age_h",
+    "activity_fraction",
+)
+OVERRAN, BUMPED = 0, 1
+
+
 @dataclass(frozen=True)
 class Bookings:
     first_h: np.ndarray
-    cycles: (
-        np.ndarray
-    )  # (k, 7): patient, cycle, planned_h, admitted_h, discharged_h, resource, indication
+    cycles: np.ndarray  # (k, 9): CYCLE_COLUMNS
     deferrals: np.ndarray  # (k, 2): patient, time_h
-    doses: np.ndarray  # (k, 3): time_h, outcome, supply
+    doses: np.ndarray  # (k, 4): time_h, outcome, supply, hours from delivery (given doses)
+    upsets: np.ndarray  # (k, 3): time_h, OVERRAN or BUMPED, patient
     free: np.ndarray  # (resources, cells): units left free
     events: int
+    indication: np.ndarray  # per patient: the indication (centre) that treats or booked them
 
 
 def _padded(rows: list[np.ndarray], fill, dtype) -> np.ndarray:
@@ -85,6 +101,7 @@ def book_treatments(
     exit_h: np.ndarray,
     seed: int,
     replication: int,
+    staff_left: np.ndarray,
 ) -> Bookings:
     """Book every cycle of every patient ready for treatment (``status``/``exit_h`` updated in place)."""
     inds = model.indications
@@ -99,6 +116,11 @@ def book_treatments(
         np.array([i.tolerance_h for i in inds], dtype=float),
         np.array([i.deferral_h for i in inds], dtype=float),
         np.array([s.continuing_first for s in supplies] or [True], dtype=np.bool_),
+        np.array([i.planned_stay_h for i in inds], dtype=float),
+        np.array([minimum_stay_h(i.stay) for i in inds], dtype=float),
+        np.array([s.calibration_h for s in supplies] or [np.nan], dtype=float),
+        np.array([s.half_life_h for s in supplies] or [np.inf], dtype=float),
+        _padded([np.array(i.alternatives, dtype=np.int64) for i in inds], -1, np.int64),
     )
     rooms = (
         np.vstack([r.capacity for r in model.resources]).astype(np.int32),
@@ -124,6 +146,7 @@ def book_treatments(
     people = (
         cohort.indication.astype(np.int64),
         np.nan_to_num(cohort.stay_h, nan=0.0),
+        cohort.stay_slope_h,
         cohort.leave_h.astype(float),
         cohort.dies.astype(np.bool_),
         cohort.cycles.astype(np.int64),
@@ -132,7 +155,24 @@ def book_treatments(
         status,
         exit_h,
     )
-    first_h, cycles, deferrals, doses, events = treatment_loop(
-        plan, rooms, stock, people, _outages(model, seed, replication), float(model.horizon_h)
+    crew = (staff_left, *cycle_staff_need(model))
+    treated_at, first_h, cycles, deferrals, doses, upsets, events = treatment_loop(
+        plan, rooms, stock, people, _outages(model, seed, replication), crew, float(model.horizon_h)
     )
-    return Bookings(first_h, cycles, deferrals, doses, rooms[0], int(events))
+    return Bookings(first_h, cycles, deferrals, doses, upsets, rooms[0], int(events), treated_at)
+
+
+def cycle_staff_need(model: ServiceModel) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes per (indication, role) a cycle draws on its admission day: fixed, and per chair hour."""
+    fixed, per_h = [], []
+    for ind in model.indications:
+        res = model.resources[ind.resource]
+        centre = model.scenario.resource(res.name).centre
+        need = staff_need(model, "administration", centre)
+        if ind.supply is not None:  # only doses from a supply are dispensed (as the KPI counts)
+            need = need + staff_need(model, "dispensing", centre)
+        fixed.append(need)
+        chair = res.kind == "chair"
+        per_h.append(staff_need(model, "chair_hour", centre) * chair)
+    shape = (len(model.indications), len(model.staff_roles))
+    return np.array(fixed).reshape(shape), np.array(per_h).reshape(shape)

@@ -1,7 +1,7 @@
 """A flat event log of one replication, one row per service or exit (like Ciw's data records).
 
 Columns: ``id_number``, ``indication``, ``node`` (referral, mdt, eligibility_pet,
-consultation, cycle, deferral, exit), ``cycle``, ``arrival_date`` (ready for the
+consultation, cycle, post_therapy_imaging, follow_up, deferral, overrun, bumped, exit), ``cycle``, ``arrival_date`` (ready for the
 step), ``service_start_date``, ``service_end_date``, ``waiting_time``,
 ``resource`` and ``outcome``; times in hours from the start of the run.
 """
@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rltcare.capacity.booking import DIED, DROPPED_OUT, NEVER_BOOKED, SCREENED_OUT, WAITING
+from rltcare.capacity.booking import (
+    BUMPED,
+    DIED,
+    DROPPED_OUT,
+    NEVER_BOOKED,
+    OVERRAN,
+    SCREENED_OUT,
+    WAITING,
+)
 from rltcare.capacity.engine import RunResult
 
 _OUTCOMES = {
@@ -34,11 +42,14 @@ def event_log(run: RunResult) -> pd.DataFrame:
         )
     ]
     ready = c.referral_h
-    for node, times, res in (
+    home = np.array([ind.centre for ind in m.indications], dtype=np.int64)[c.indication]
+    for node, times, attr in (
         ("mdt", run.mdt_h, "mdt"),
-        ("eligibility_pet", run.pet_h, m.pet.name if m.pet else ""),
-        ("consultation", run.consultation_h, m.consultation.name if m.consultation else ""),
+        ("eligibility_pet", run.pet_h, "pet"),
+        ("consultation", run.consultation_h, "consultation"),
     ):
+        steps = [getattr(centre, attr) for centre in m.centres]
+        res = np.array(["" if x is None else x.name for x in steps])[home]
         done = np.isfinite(times)
         if done.any():
             frames.append(
@@ -49,7 +60,7 @@ def event_log(run: RunResult) -> pd.DataFrame:
                     ready[done],
                     times[done],
                     times[done],
-                    res,
+                    res[done],
                     "served",
                 )
             )
@@ -60,7 +71,7 @@ def event_log(run: RunResult) -> pd.DataFrame:
         res_names = np.array([r.name for r in m.resources])[cyc[:, 5].astype(int)]
         frame = _rows(
             p,
-            names[c.indication[p]],
+            names[cyc[:, 6].astype(int)],  # the treating centre's, when routed
             "cycle",
             cyc[:, 2],
             cyc[:, 3],
@@ -70,6 +81,42 @@ def event_log(run: RunResult) -> pd.DataFrame:
         )
         frame["cycle"] = cyc[:, 1].astype(int) + 1
         frames.append(frame)
+        done = np.isfinite(run.imaging_h)
+        if done.any():
+            imaging = _rows(
+                p[done],
+                names[c.indication[p[done]]],
+                "post_therapy_imaging",
+                run.imaging_ready_h[done],
+                run.imaging_h[done],
+                run.imaging_h[done],
+                "",
+                "scanned",
+            )
+            imaging["cycle"] = cyc[done, 1].astype(int) + 1
+            frames.append(imaging)
+    seen = np.isfinite(run.follow_up_h)
+    if seen.any():
+        frames.append(
+            _rows(
+                ids[seen],
+                names[c.indication[seen]],
+                "follow_up",
+                run.follow_up_ready_h[seen],
+                run.follow_up_h[seen],
+                run.follow_up_h[seen],
+                "",
+                "seen",
+            )
+        )
+    for code, node, outcome in (
+        (OVERRAN, "overrun", "stayed longer than booked"),
+        (BUMPED, "bumped", "booking moved by an overrun"),
+    ):
+        mine = run.upsets[run.upsets[:, 1] == code] if run.upsets.size else run.upsets
+        if len(mine):
+            p, t = mine[:, 2].astype(int), mine[:, 0]
+            frames.append(_rows(p, names[c.indication[p]], node, t, t, t, "", outcome))
     if run.deferrals.size:
         p = run.deferrals[:, 0].astype(int)
         t = run.deferrals[:, 1]

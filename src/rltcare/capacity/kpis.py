@@ -11,11 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from rltcare.capacity.booking import (
+    BUMPED,
     DIED,
     DROPPED_OUT,
     GIVEN,
     NEVER_BOOKED,
     NOT_DELIVERED,
+    OVERRAN,
     SCREENED_OUT,
     WASTED,
 )
@@ -79,8 +81,10 @@ def kpis(run: RunResult) -> dict[str, float]:
     out["doses_ordered_per_year"] = float(len(dose_window) / years)
     c_lo, c_hi = int(np.ceil(lo / m.step_h)), int(np.ceil(hi / m.step_h))
     bed_h = chair_h = 0.0
+    busy_h: dict[str, float] = {}
     for res, used in zip(m.resources, run.used, strict=True):
         busy = float(used[c_lo:c_hi].sum()) * m.step_h
+        busy_h[res.name] = busy
         available = float(res.capacity[c_lo:c_hi].sum()) * m.step_h
         out[f"utilisation[{res.name}]"] = busy / available if available else np.nan
         if res.kind == "bed":
@@ -89,36 +93,133 @@ def kpis(run: RunResult) -> dict[str, float]:
             chair_h += busy
     out["bed_days_per_year"] = bed_h / DAY / years
     out["chair_hours_per_year"] = chair_h / years
-    _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out)
+    _centres(run, window_cycles, treated, years, out)
+    _slot_use(run, in_window, out)
+    _after_treatment(run, in_window, years, out)
+    upsets = run.upsets[in_window(run.upsets[:, 0])] if run.upsets.size else run.upsets
+    out["overruns_per_year"] = float((upsets[:, 1] == OVERRAN).sum() / years)
+    out["bumped_cycles_per_year"] = float((upsets[:, 1] == BUMPED).sum() / years)
+    given = window_cycles[np.isfinite(window_cycles[:, 7])] if len(window_cycles) else window_cycles
+    if len(given):
+        out["dose_age_at_administration_mean_h"] = float(given[:, 7].mean())
+        out["activity_at_administration_mean_fraction"] = float(given[:, 8].mean())
+    _staff(run, window_cycles, dose_window, busy_h, years, in_window, out)
     grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
     out["waiting_list_mean"] = float(waiting_list(run, grid).mean())
     _little(run, out)
     return out
 
 
-def _staff(run, window_cycles, dose_window, bed_h, chair_h, years, in_window, out) -> None:
+def _staff(run, window_cycles, dose_window, busy_h, years, in_window, out) -> None:
+    """Hours a year and utilisation of each role, from the tasks done where it works."""
     m = run.model
     if not m.staff_roles:
         return
+    scopes = {
+        c: _activity(run, window_cycles, dose_window, busy_h, in_window, c)
+        for c in set(m.staff_centres)
+    }
+    for k, (role, available) in enumerate(zip(m.staff_roles, m.staff_fte_hours, strict=True)):
+        h = float(m.staff_minutes[k] @ scopes[m.staff_centres[k]] / 60.0 / years)
+        out[f"staff_hours_per_year[{role}]"] = h
+        if np.isfinite(available):
+            out[f"staff_utilisation[{role}]"] = h / available if available else np.nan
+
+
+def _activity(run, window_cycles, dose_window, busy_h, in_window, centre) -> np.ndarray:
+    """Count of each task (STAFF_TASKS order) at ``centre`` (None: the whole service).
+
+    Steps before treatment count at the home centre; cycles, scans after them and
+    follow-ups at the treating centre; bed-days and chair hours on the centre's
+    resources; doses dispensed in proportion to the centre's cycles.
+    """
+    m, c = run.model, run.cohort
+    centre_of = np.array([ind.centre for ind in m.indications], dtype=np.int64)
+    k = next((x.index for x in m.centres if x.name == centre), None)
+    everyone = np.ones(c.n, dtype=bool)
+    home = everyone if k is None else centre_of[c.indication] == k
+    there = everyone if k is None else centre_of[run.treated_indication] == k
+    row_at = centre_of[window_cycles[:, 6].astype(np.int64)] if len(window_cycles) else []
+    mine = np.ones(len(window_cycles), bool) if k is None else np.asarray(row_at) == k
+    all_rows = centre_of[run.cycles[:, 6].astype(np.int64)] if len(run.cycles) else []
+    scans = np.ones(len(run.cycles), bool) if k is None else np.asarray(all_rows) == k
     inpatient = np.array([ind.inpatient for ind in m.indications])
+    kinds = {r.name: (r.kind, m.scenario.resource(r.name).centre) for r in m.resources}
+    hours = {
+        kind: sum(
+            h
+            for name, h in busy_h.items()
+            if kinds[name][0] == kind and (centre is None or kinds[name][1] == centre)
+        )
+        for kind in ("bed", "chair")
+    }
+    dispensed = int(np.isin(dose_window[:, 1], (GIVEN, WASTED)).sum())
+    share = mine.sum() / len(window_cycles) if len(window_cycles) else 0.0
     counts = {
-        "mdt_case": in_window(run.mdt_h).sum(),
-        "pet_scan": in_window(run.pet_h).sum(),
-        "consultation": in_window(run.consultation_h).sum(),
-        "administration": len(window_cycles),
-        "dispensing": int(np.isin(dose_window[:, 1], (GIVEN, WASTED)).sum()),
-        "bed_day": bed_h / DAY,
-        "chair_hour": chair_h,
-        "discharge": int(inpatient[window_cycles[:, 6].astype(int)].sum())
+        "mdt_case": (in_window(run.mdt_h) & home).sum(),
+        "pet_scan": (in_window(run.pet_h) & home).sum(),
+        "consultation": (in_window(run.consultation_h) & home).sum(),
+        "administration": mine.sum(),
+        "dispensing": dispensed * share,
+        "bed_day": hours["bed"] / DAY,
+        "chair_hour": hours["chair"],
+        "discharge": int(inpatient[window_cycles[mine, 6].astype(int)].sum())
         if len(window_cycles)
         else 0,
+        "spect_scan": (in_window(run.imaging_h) & scans).sum(),
+        "follow_up": (in_window(run.follow_up_h) & there).sum(),
     }
-    activity = np.array([float(counts[t]) for t in STAFF_TASKS])
-    hours = m.staff_minutes @ activity / 60.0 / years
-    for role, h, available in zip(m.staff_roles, hours, m.staff_fte_hours, strict=True):
-        out[f"staff_hours_per_year[{role}]"] = float(h)
-        if np.isfinite(available):
-            out[f"staff_utilisation[{role}]"] = float(h / available) if available else np.nan
+    return np.array([float(counts[t]) for t in STAFF_TASKS])
+
+
+def _slot_use(run: RunResult, in_window, out: dict[str, float]) -> None:
+    """Share of the offered slots (MDT places, scanner and clinic appointments) that were used."""
+    for slots, left in run.slots:
+        mine = in_window(slots.times_h)
+        offered = float(slots.units[mine].sum())
+        used = offered - float(left[mine].sum())
+        out[f"utilisation[{slots.name}]"] = used / offered if offered else np.nan
+
+
+def _after_treatment(run: RunResult, in_window, years: float, out: dict[str, float]) -> None:
+    """Post-therapy SPECT/CT after each cycle and the follow-up after the last: waits and misses."""
+    due = run.imaging_ready_h
+    if np.any(~np.isnan(due)):
+        mine = in_window(np.nan_to_num(due, nan=np.inf))
+        done = mine & np.isfinite(run.imaging_h)
+        waits = run.imaging_h[done] - due[done]
+        out["post_therapy_imaging_wait_mean_h"] = float(waits.mean()) if waits.size else np.nan
+        out["post_therapy_imaging_per_year"] = float(done.sum() / years)
+        out["post_therapy_imaging_missed_per_year"] = float((mine & ~done).sum() / years)
+    if any(c.follow_up is not None for c in run.model.centres):
+        due = run.follow_up_ready_h
+        mine = in_window(np.nan_to_num(due, nan=np.inf))
+        done = mine & np.isfinite(run.follow_up_h)
+        _stats("follow_up_wait", (run.follow_up_h[done] - due[done]) / DAY, out)
+        out["follow_ups_per_year"] = float(done.sum() / years)
+        out["follow_ups_missed_per_year"] = float((mine & ~done).sum() / years)
+
+
+def _centres(run: RunResult, window_cycles, treated, years: float, out: dict[str, float]) -> None:
+    """Per centre of a group: referrals (home), patients and cycles treated there, waits, sent away."""
+    m, c = run.model, run.cohort
+    if len(m.centres) < 2:
+        return
+    centre_of = np.array([ind.centre for ind in m.indications], dtype=np.int64)
+    home = centre_of[c.indication]
+    there = centre_of[run.treated_indication]
+    rows = centre_of[window_cycles[:, 6].astype(np.int64)] if len(window_cycles) else home[:0]
+    in_window = (c.referral_h >= m.warm_up_h) & (c.referral_h < m.horizon_h)
+    for centre in m.centres:
+        k, tag = centre.index, f"[{centre.name}]"
+        mine = treated & (there == k)
+        waits = (run.first_cycle_h[mine] - c.referral_h[mine]) / DAY
+        out[f"referrals_per_year{tag}"] = float((in_window & (home == k)).sum() / years)
+        out[f"patients_treated_per_year{tag}"] = float(mine.sum() / years)
+        out[f"cycles_per_year{tag}"] = float((rows == k).sum() / years)
+        out[f"wait_first_cycle_mean_d{tag}"] = float(waits.mean()) if waits.size else np.nan
+        away = treated & (home == k) & (there != k)
+        out[f"treated_elsewhere_per_year{tag}"] = float(away.sum() / years)
 
 
 def waiting_list(run: RunResult, times_h: np.ndarray) -> np.ndarray:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rltcare.capacity.calendar import slot_times, treatment_calendar, weekly_times
+from rltcare.capacity.calendar import open_days, treatment_calendar, weekly_times
 from rltcare.capacity.scenario import Scenario
-from rltcare.capacity.sections import STAFF_TASKS, clock_h
+from rltcare.capacity.sections import LIMITED_TASKS, STAFF_TASKS, clock_h
+from rltcare.capacity.stages import CentreModel, compile_centres
 from rltcare.capacity.stay import LengthOfStayModel, stay_model_from
 from rltcare.errors import InputError, NotAchievableError
 
@@ -43,9 +44,12 @@ class IndicationModel:
     resource: int
     supply: int | None
     stay: LengthOfStayModel
+    planned_stay_h: float  # what the scheduler books (nan: each patient's actual stay)
     discharge_clock_h: tuple[float, ...]
     earliest_after_consultation_h: float
     inpatient: bool
+    centre: int  # index in ServiceModel.centres
+    alternatives: tuple[int, ...] = ()  # other centres' indications it may be routed to
 
 
 @dataclass(frozen=True)
@@ -55,13 +59,6 @@ class TreatmentResource:
     units: int
     capacity: np.ndarray  # units per grid cell
     admit_cells: np.ndarray  # sorted cells where a treatment may start
-
-
-@dataclass(frozen=True)
-class SlotResource:
-    name: str
-    times_h: np.ndarray
-    units: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,8 @@ class SupplyModel:
     outages: tuple[tuple[float, float, float], ...]  # (known at, start, end) in hours
     random_per_h: float
     random_mean_h: float
+    calibration_h: float  # after delivery, when a dose holds its activity (nan: at administration)
+    half_life_h: float  # inf: no decay
     last_delivery: np.ndarray  # per grid cell: index of the latest delivery at or before it
 
 
@@ -90,13 +89,13 @@ class ServiceModel:
     n_cells: int
     indications: tuple[IndicationModel, ...]
     resources: tuple[TreatmentResource, ...]
-    mdt: SlotResource | None
-    pet: SlotResource | None
-    consultation: SlotResource | None
+    centres: tuple[CentreModel, ...]  # one (named "") when the scenario declares none
     supplies: tuple[SupplyModel, ...]
     staff_roles: tuple[str, ...]
     staff_minutes: np.ndarray  # (roles, tasks) in STAFF_TASKS order
     staff_fte_hours: np.ndarray  # available hours a year per role (nan if fte not given)
+    staff_day_minutes: np.ndarray  # (roles, days) minutes a limiting role has (inf: not limiting)
+    staff_centres: tuple[str | None, ...]  # each role's centre (None: every centre)
     death_rate_per_h: float
     drop_out_h: float
 
@@ -122,13 +121,7 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
         _indication(scenario, i, catalog, treat_names, supplies, file)
         for i in range(len(scenario.indications))
     )
-    pathway = scenario.pathway
-    mdt = None
-    if pathway.mdt is not None:
-        times = weekly_times(pathway.mdt.days, pathway.mdt.time, sim.start_date, grid_h)
-        mdt = SlotResource("mdt", times, np.full(times.size, pathway.mdt.capacity))
-    pet = _slots(scenario, pathway.eligibility_pet, grid_h, "pathway.eligibility_pet", file)
-    consult = _slots(scenario, pathway.consultation, grid_h, "pathway.consultation", file)
+    centres = compile_centres(scenario, grid_h, file)
     model = ServiceModel(
         scenario=scenario,
         start=sim.start_date,
@@ -138,17 +131,17 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
         n_cells=n_cells,
         indications=indications,
         resources=tuple(resources),
-        mdt=mdt,
-        pet=pet,
-        consultation=consult,
+        centres=centres,
         supplies=supplies,
-        staff_roles=tuple(s.role for s in scenario.staff),
+        staff_roles=tuple(f"{s.centre}/{s.role}" if s.centre else s.role for s in scenario.staff),
         staff_minutes=np.array(
             [[s.minutes.get(t, 0.0) for t in STAFF_TASKS] for s in scenario.staff]
         ).reshape(len(scenario.staff), len(STAFF_TASKS)),
         staff_fte_hours=np.array(
-            [s.fte * s.hours_per_fte_year if s.fte is not None else np.nan for s in scenario.staff]
+            [s.fte * s.yearly_hours if s.fte is not None else np.nan for s in scenario.staff]
         ),
+        staff_day_minutes=_staff_days(scenario, int(np.ceil(n_cells * step / 24.0))),
+        staff_centres=tuple(s.centre for s in scenario.staff),
         death_rate_per_h=scenario.behaviour.death_rate_per_year / HOURS_PER_YEAR,
         drop_out_h=scenario.behaviour.drop_out_after_h or np.inf,
     )
@@ -157,20 +150,29 @@ def build_model(scenario: Scenario, catalog=None, *, file: str | None = None) ->
     return model
 
 
-def _slots(scenario, name, grid_h, field, file) -> SlotResource | None:
-    if name is None:
-        return None
-    res = scenario.resource(name)
-    times, units = slot_times(res, scenario.simulation.start_date, grid_h)
-    if times.size == 0 or res.units == 0:
-        raise NotAchievableError(
-            f"'{name}' never offers a slot, so no patient can pass this step "
-            f"(all indications are blocked)",
-            file=file,
-            field=field,
-            hint="give it units, opening days and hours longer than one slot",
-        )
-    return SlotResource(name, times, units)
+def _staff_days(scenario: Scenario, n_days: int) -> np.ndarray:
+    """Minutes each role has on each day: fte × hours on its working days; inf if not limiting."""
+    out = np.full((len(scenario.staff), n_days), np.inf)
+    for k, s in enumerate(scenario.staff):
+        if s.limiting:
+            working = open_days(s, scenario.simulation.start_date, n_days)
+            out[k] = np.where(working, s.fte * s.daily_hours * 60.0, 0.0)
+    return out
+
+
+def staff_need(model: ServiceModel, task: str, centre: str | None = None) -> np.ndarray:
+    """Minutes per role one ``task`` on a resource of ``centre`` draws from the limiting roles' days.
+
+    Roles that are not limiting, or work for another centre, give 0 (a shared resource,
+    ``centre`` None, draws on the shared roles only).
+    """
+    if task not in LIMITED_TASKS:
+        raise ValueError(f"'{task}' does not draw on daily staff minutes")
+    column = model.staff_minutes[:, STAFF_TASKS.index(task)]
+    if not column.size:
+        return column
+    serves = np.array([c is None or c == centre for c in model.staff_centres])
+    return np.where(np.isfinite(model.staff_day_minutes[:, 0]) & serves, column, 0.0)
 
 
 def _product(catalog, key: str, field: str, file):
@@ -187,11 +189,20 @@ def _product(catalog, key: str, field: str, file):
 def _supply(scenario, i, catalog, n_cells, step, grid_h, file) -> SupplyModel:
     s = scenario.supplies[i]
     shelf = s.shelf_life_h
+    users = [
+        (k, ind) for k, ind in enumerate(scenario.indications) if scenario.supply_for(ind) is s
+    ]
+    products = [(k, ind.product) for k, ind in users if ind.product]
+    half_life = s.half_life_h
+    if half_life is None and products:
+        from rltcare.catalog import default_catalog
+
+        cat = catalog or default_catalog()
+        half_life = min(
+            cat.nuclide(_product(cat, p, f"indication[{k}].product", file).nuclide).half_life_h
+            for k, p in products
+        )
     if shelf is None:
-        users = [
-            (k, ind) for k, ind in enumerate(scenario.indications) if scenario.supply_for(ind) is s
-        ]
-        products = [(k, ind.product) for k, ind in users if ind.product]
         if not products:
             raise InputError(
                 "needs shelf_life (or an indication with a catalog product that has one)",
@@ -220,8 +231,24 @@ def _supply(scenario, i, catalog, n_cells, step, grid_h, file) -> SupplyModel:
         outages=tuple(outages),
         random_per_h=(rnd.per_year / HOURS_PER_YEAR) if rnd else 0.0,
         random_mean_h=rnd.mean_duration_h if rnd else 0.0,
+        calibration_h=np.nan if s.calibration == "administration" else float(s.calibration),
+        half_life_h=np.inf if half_life is None else float(half_life),
         last_delivery=last.astype(np.int64),
     )
+
+
+def _alternatives(scenario: Scenario, i: int) -> tuple[int, ...]:
+    """Other centres' indications of the same name within the travel limit, nearest first."""
+    if scenario.routing.rule == "home":
+        return ()
+    ind = scenario.indications[i]
+    limit = scenario.routing.travel_limit_h or np.inf
+    near = [
+        (scenario.travel_h(ind.centre, other.centre), k)
+        for k, other in enumerate(scenario.indications)
+        if k != i and other.name == ind.name
+    ]
+    return tuple(k for travel, k in sorted(near) if travel <= limit)
 
 
 def _indication(scenario, i, catalog, treat_names, supplies, file) -> IndicationModel:
@@ -244,7 +271,7 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
             file=file,
             field=f"{key}.interval",
         )
-    if ind.screen_failure > 0 and scenario.pathway.eligibility_pet is None:
+    if ind.screen_failure > 0 and scenario.pathway_of(ind.centre).eligibility_pet is None:
         raise InputError(
             "screen_failure needs an eligibility PET step (pathway.eligibility_pet)",
             file=file,
@@ -267,8 +294,12 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
         field=f"{key}.length_of_stay",
     )
     supply = scenario.supply_for(ind)
+    planned = stay_spec.planned
+    if planned == "typical":
+        planned = float(np.median(stay.sample(1001, np.random.default_rng(0))))
+    centres = [c.name for c in scenario.centres]
     return IndicationModel(
-        name=ind.name,
+        name=f"{ind.centre}/{ind.name}" if ind.centre else ind.name,
         index=i,
         product=ind.product,
         rate_per_h=ind.referrals_per_week / 168.0,
@@ -285,9 +316,12 @@ def _indication(scenario, i, catalog, treat_names, supplies, file) -> Indication
         resource=treat_names.index(ind.resource),
         supply=None if supply is None else scenario.supplies.index(supply),
         stay=stay,
+        planned_stay_h=np.nan if planned == "actual" else float(planned),
         discharge_clock_h=tuple(sorted(clock_h(c) for c in stay_spec.round_to)),
         earliest_after_consultation_h=ind.earliest_after_consultation_h,
         inpatient=ind.care == "inpatient",
+        centre=centres.index(ind.centre) if ind.centre else 0,
+        alternatives=_alternatives(scenario, i),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rltcare.capacity.model import HOURS_PER_YEAR, ServiceModel
+from rltcare.capacity.stay import sample_with_slope
 
 #: Every source of randomness, in a fixed order (its index is part of the seed).
 STREAMS = ("arrivals", "screening", "stay", "stopping", "deferral", "behaviour", "outages")
@@ -32,7 +33,8 @@ class Cohort:
     indication: np.ndarray
     screen_fail: np.ndarray
     cycles: np.ndarray  # cycles the patient would receive if never blocked
-    stay_h: np.ndarray
+    stay_h: np.ndarray  # at the planned activity
+    stay_slope_h: np.ndarray  # hours a halving of the activity takes off the stay
     deferrals: np.ndarray
     leave_h: np.ndarray  # when a waiting patient dies or goes elsewhere (inf: never)
     dies: np.ndarray  # the leave is a death (else a drop-out)
@@ -81,9 +83,12 @@ def draw_cohort(model: ServiceModel, seed: int, replication: int) -> Cohort:
         first_stop = stopped.argmax(axis=1) + 1 if ind.cycles > 1 else np.ones(n, dtype=np.int64)
         cycles = np.where(stopped.any(axis=1), first_stop, ind.cycles)
         stay = np.full((n, max_cycles), np.nan)
+        slope = np.zeros((n, max_cycles))
         if n:
-            drawn = ind.stay.sample(n * ind.cycles, stream(seed, replication, "stay", i))
+            rng = stream(seed, replication, "stay", i)
+            drawn, per_halving = sample_with_slope(ind.stay, n * ind.cycles, rng)
             stay[:, : ind.cycles] = np.asarray(drawn, dtype=float).reshape(n, ind.cycles)
+            slope[:, : ind.cycles] = np.asarray(per_halving, dtype=float).reshape(n, ind.cycles)
         deferrals = np.zeros((n, max_cycles), dtype=np.int64)
         if ind.deferral_probability > 0:
             rng = stream(seed, replication, "deferral", i)
@@ -104,6 +109,7 @@ def draw_cohort(model: ServiceModel, seed: int, replication: int) -> Cohort:
                 screen,
                 cycles,
                 stay,
+                slope,
                 deferrals,
                 times + leave,
                 death <= model.drop_out_h,

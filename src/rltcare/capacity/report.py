@@ -28,9 +28,38 @@ HEADLINE = (
     "later_cycle_delay_mean_d",
     "bed_days_per_year",
     "doses_wasted_per_year",
+    "overruns_per_year",
+    "bumped_cycles_per_year",
+    "post_therapy_imaging_missed_per_year",
+    "follow_up_wait_mean_d",
     "deaths_waiting_per_year",
     "drop_outs_per_year",
 )
+#: KPIs shown per centre of a group, after the headline.
+PER_CENTRE = (
+    "referrals_per_year",
+    "patients_treated_per_year",
+    "wait_first_cycle_mean_d",
+    "treated_elsewhere_per_year",
+)
+
+
+def headline_names(names) -> list[str]:
+    """The headline KPIs present, then (for a group of centres) each centre's, then utilisation."""
+    names = list(names)
+    centres = [
+        k[len("treated_elsewhere_per_year[") : -1]
+        for k in names
+        if k.startswith("treated_elsewhere_per_year[")
+    ]
+    per_centre = [f"{kpi}[{c}]" for c in centres for kpi in PER_CENTRE]
+    return (
+        [k for k in HEADLINE if k in names]
+        + [k for k in per_centre if k in names]
+        + [k for k in names if "utilisation" in k]
+    )
+
+
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}
@@ -124,18 +153,36 @@ def _stress(
     model: ServiceModel, result: SimulationResult, source_text: str | None, heading: str = ""
 ) -> str:
     s = model.scenario
-    steps = ["referral"]
-    if s.pathway.mdt:
-        steps.append(
-            f"MDT review ({', '.join(s.pathway.mdt.days)}, {s.pathway.mdt.capacity} cases)"
+    steps = _steps(s.pathway)
+    # The scenario's pathway, unless every centre of a group has its own.
+    used = not s.centres or any(c.pathway is None for c in s.centres)
+    shared = f"<p>{' → '.join(html.escape(x) for x in steps)}.</p>" if used else ""
+    centres = "".join(
+        f"<li>centre '{html.escape(c.name)}': "
+        f"{' → '.join(html.escape(x) for x in _steps(c.pathway))}</li>"
+        for c in s.centres
+        if c.pathway is not None
+    )
+    if s.centres:
+        rule = s.routing.rule
+        limit = s.routing.travel_limit_h
+        centres += (
+            f"<li>{len(s.centres)} centres ({', '.join(html.escape(c.name) for c in s.centres)}); "
+            f"referrals are treated {'at their home centre' if rule == 'home' else 'at the centre offering the earliest first cycle'}"
+            f"{f' within {limit:g} h of travel' if limit and rule != 'home' else ''}; "
+            "steps before treatment stay at the home centre</li>"
         )
-    if s.pathway.eligibility_pet:
-        steps.append(f"eligibility PET/CT on '{s.pathway.eligibility_pet}' (screen failures leave)")
-    if s.pathway.consultation:
-        steps.append(f"consultation on '{s.pathway.consultation}'")
-    steps.append("treatment cycles booked against beds/chairs and isotope deliveries")
+    staff = [x.role for x in s.staff if x.limiting]
+    staff_text = (
+        f"Limiting staff roles ({html.escape(', '.join(staff))}) have minutes per working day; a "
+        "cycle or scan that would exceed them moves to the next day that has them (steps "
+        "before treatment take their minutes first, then the cycles, then the steps after)."
+        if staff
+        else "Staff are counted, not constraining."
+    )
     indications = "".join(
-        f"<li>{html.escape(i.name)}: {i.referrals_per_week:g} referrals/week, {i.care}, "
+        f"<li>{html.escape((i.centre + '/' if i.centre else '') + i.name)}: "
+        f"{i.referrals_per_week:g} referrals/week, {i.care}, "
         f"resource '{html.escape(i.resource)}', stay model {i.length_of_stay.model}</li>"
         for i in s.indications
     )
@@ -150,14 +197,18 @@ def _stress(
             or "Estimate waits, throughput, utilisation, staff time and dose use of the RLT service described below."
         )
     }</p>
-<h3>2. Logic</h3><p>{" → ".join(html.escape(x) for x in steps)}.</p>
-<ul>{indications}</ul>
-<p>Pre-treatment steps serve patients first-come first-served through fixed slots. Each cycle is
-booked at the earliest time at which a dose can be delivered (lead time, delivery days, shelf
-life, known outages) and a bed or chair is free for the whole stay; the scheduler knows each
-stay when it books. Waiting patients may die (constant hazard) or drop out after a limit;
-patients unfit on the day waste their dose and are rebooked. Staff are counted, not
-constraining. Booking grid: {result.step_h:g} h.</p>
+<h3>2. Logic</h3>{shared}
+<ul>{indications}{centres}</ul>
+<p>Steps before and after treatment serve patients first-come first-served through fixed slots
+(a post-therapy scan missed if no slot is free within its window). Each cycle is booked at the
+earliest time at which a dose can be delivered (lead time, delivery days, shelf life, known
+outages; the freshest in-date delivery with room) and a bed or chair is free for the whole
+<em>planned</em> stay. The actual stay is revealed at discharge: a patient who stays longer
+bumps the booking that needed the bed or chair, which is rebooked (keeping its dose if still in
+date). A dose decays from its calibration to its administration, and a physics-based stay follows
+the administered activity. Waiting patients may die (constant hazard) or drop out after a limit;
+patients unfit on the day waste their dose and are rebooked. {staff_text} Booking grid:
+{result.step_h:g} h.</p>
 <h3>3. Data sources</h3><ul>{sources}</ul>
 <h3>4. Experimentation</h3>
 {
@@ -184,11 +235,31 @@ constraining. Booking grid: {result.step_h:g} h.</p>
 """
 
 
+def _steps(pathway) -> list[str]:
+    steps = ["referral"]
+    if pathway.mdt:
+        steps.append(f"MDT review ({', '.join(pathway.mdt.days)}, {pathway.mdt.capacity} cases)")
+    if pathway.eligibility_pet:
+        steps.append(f"eligibility PET/CT on '{pathway.eligibility_pet}' (screen failures leave)")
+    if pathway.consultation:
+        steps.append(f"consultation on '{pathway.consultation}'")
+    steps.append("treatment cycles booked against beds/chairs, staff and isotope deliveries")
+    if pathway.post_therapy_imaging:
+        p = pathway.post_therapy_imaging
+        steps.append(f"SPECT/CT on '{p.resource}' {p.after_h:g} h after each cycle")
+    if pathway.follow_up:
+        p = pathway.follow_up
+        steps.append(f"follow-up on '{p.resource}' {p.after_h / 168:g} weeks after the last cycle")
+    return steps
+
+
 def render_report(
     model: ServiceModel, result: SimulationResult, *, source_text: str | None = None
 ) -> str:
     """The HTML report of one scenario."""
-    headline = [(k, result.kpis[k].text()) for k in HEADLINE if k in result.kpis]
+    headline = [
+        (k, result.kpis[k].text()) for k in headline_names(result.kpis) if "utilisation" not in k
+    ]
     utilisation = [(k, v.text()) for k, v in result.kpis.items() if "utilisation" in k]
     every = [(k, v.text(), str(v.n)) for k, v in result.kpis.items()]
     figures = "".join(_figures([result]))

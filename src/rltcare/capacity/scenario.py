@@ -14,12 +14,12 @@ import datetime as dt
 
 from pydantic import AliasChoices, Field, model_validator
 
+from rltcare.capacity.pathway import Centre, Pathway, Routing
 from rltcare.capacity.sections import (
     Behaviour,
     Frozen,
     Indication,
     Meta,
-    Pathway,
     Resource,
     Simulation,
     Staff,
@@ -45,11 +45,16 @@ class Scenario(Frozen):
     )
     staff: tuple[Staff, ...] = ()
     behaviour: Behaviour = Behaviour()
+    centres: tuple[Centre, ...] = Field(
+        default=(), validation_alias=AliasChoices("centre", "centres")
+    )
+    routing: Routing = Routing()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        _unique("indication", [i.name for i in self.indications])
+        _unique("indication", [(i.centre or "") + "/" + i.name for i in self.indications])
         _unique("resource", [r.name for r in self.resources])
+        _check_centres(self)
         _unique("supply", [s.name for s in self.supplies])
         resources = {r.name: r for r in self.resources}
         supplies = {s.name for s in self.supplies}
@@ -59,6 +64,11 @@ class Scenario(Frozen):
             if res is None:
                 _fail(f"{key}.resource", f"unknown resource '{ind.resource}'{_known(resources)}")
             wanted = "bed" if ind.care == "inpatient" else "chair"
+            if res.centre not in (None, ind.centre):
+                _fail(
+                    f"{key}.resource",
+                    f"'{res.name}' belongs to centre '{res.centre}', not '{ind.centre}'",
+                )
             if res.kind != wanted:
                 _fail(
                     f"{key}.resource",
@@ -76,6 +86,13 @@ class Scenario(Frozen):
                     f"the interval ({ind.interval_h:g} h) is not longer than the "
                     f"length of stay ({stay:g} h) of '{ind.name}'",
                 )
+            planned = ind.length_of_stay.planned
+            if isinstance(planned, float) and ind.interval_h and planned >= ind.interval_h:
+                _fail(
+                    f"{key}.length_of_stay.planned",
+                    f"the planned stay ({planned:g} h) is not shorter than the interval "
+                    f"({ind.interval_h:g} h) of '{ind.name}'",
+                )
             stops = ind.stop_probability
             if isinstance(stops, tuple) and ind.cycles is not None and len(stops) != ind.cycles - 1:
                 _fail(
@@ -83,14 +100,11 @@ class Scenario(Frozen):
                     f"needs {ind.cycles - 1} values (one after each cycle but the last), "
                     f"got {len(stops)}",
                 )
-        for step, kind in (("eligibility_pet", "scanner"), ("consultation", "clinic")):
-            name = getattr(self.pathway, step)
-            if name is not None:
-                res = resources.get(name)
-                if res is None:
-                    _fail(f"pathway.{step}", f"unknown resource '{name}'{_known(resources)}")
-                if res.kind != kind:
-                    _fail(f"pathway.{step}", f"needs a {kind}; '{name}' is a {res.kind}")
+        _check_pathway(self.pathway, "pathway", resources)
+        for c_i, centre in enumerate(self.centres):
+            if centre.pathway is not None:
+                _check_pathway(centre.pathway, f"centre[{c_i}].pathway", resources)
+        _unique("staff role", [(s.centre or "") + "/" + s.role for s in self.staff])
         start = self.simulation.start_date
         horizon_end = start + dt.timedelta(hours=self.simulation.horizon_h)
         for s_i, s in enumerate(self.supplies):
@@ -103,6 +117,18 @@ class Scenario(Frozen):
                     )
         return self
 
+    def pathway_of(self, centre: str | None) -> Pathway:
+        """The pathway a centre's patients follow (its own, or the scenario's)."""
+        own = next((c.pathway for c in self.centres if c.name == centre), None)
+        return own or self.pathway
+
+    def travel_h(self, a: str, b: str) -> float:
+        """Travel time between two centres (either direction given; inf if not given)."""
+        if a == b:
+            return 0.0
+        times = {c.name: c.travel_h for c in self.centres}
+        return min(times.get(a, {}).get(b, float("inf")), times.get(b, {}).get(a, float("inf")))
+
     def resource(self, name: str) -> Resource:
         return next(r for r in self.resources if r.name == name)
 
@@ -111,6 +137,55 @@ class Scenario(Frozen):
             return None
         name = indication.supply or self.supplies[0].name
         return next(s for s in self.supplies if s.name == name)
+
+
+def _check_pathway(pathway: Pathway, key: str, resources: dict[str, Resource]) -> None:
+    for step, kind in (("eligibility_pet", "scanner"), ("consultation", "clinic")):
+        name = getattr(pathway, step)
+        if name is not None:
+            res = resources.get(name)
+            if res is None:
+                _fail(f"{key}.{step}", f"unknown resource '{name}'{_known(resources)}")
+            if res.kind != kind:
+                _fail(f"{key}.{step}", f"needs a {kind}; '{name}' is a {res.kind}")
+    for step, kinds in (
+        ("post_therapy_imaging", ("scanner",)),
+        ("follow_up", ("scanner", "clinic")),
+    ):
+        part = getattr(pathway, step)
+        if part is not None:
+            res = resources.get(part.resource)
+            field = f"{key}.{step}.resource"
+            if res is None:
+                _fail(field, f"unknown resource '{part.resource}'{_known(resources)}")
+            if res.kind not in kinds:
+                _fail(field, f"needs a {' or '.join(kinds)}; '{res.name}' is a {res.kind}")
+
+
+def _check_centres(scenario: Scenario) -> None:
+    """Every centre named exists; with centres, every indication has a home centre."""
+    names = [c.name for c in scenario.centres]
+    _unique("centre", names)
+    items = (
+        [("indication", i, x.centre) for i, x in enumerate(scenario.indications)]
+        + [("resource", i, x.centre) for i, x in enumerate(scenario.resources)]
+        + [("staff", i, x.centre) for i, x in enumerate(scenario.staff)]
+    )
+    for kind, i, centre in items:
+        if centre is None:
+            if kind == "indication" and names:
+                _fail(f"indication[{i}].centre", f"needs its home centre ({', '.join(names)})")
+            continue
+        if not names:
+            _fail(f"{kind}[{i}].centre", "no [[centre]] is declared; declare the centres first")
+        if centre not in names:
+            _fail(f"{kind}[{i}].centre", f"unknown centre '{centre}'{_known(names)}")
+    for c_i, centre in enumerate(scenario.centres):
+        for other in centre.travel_h:
+            if other not in names or other == centre.name:
+                _fail(f"centre[{c_i}].travel", f"'{other}' is not another centre{_known(names)}")
+    if scenario.routing.rule != "home" and len(names) < 2:
+        _fail("routing.rule", f"'{scenario.routing.rule}' needs two or more centres")
 
 
 def _fail(field: str, message: str) -> None:

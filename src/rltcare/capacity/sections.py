@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from rltcare.units import Activity, Duration, DurationOrZero
 
@@ -24,10 +32,16 @@ STAFF_TASKS = (
     "bed_day",
     "chair_hour",
     "discharge",
+    "spect_scan",
+    "follow_up",
 )
+#: Tasks whose minutes are drawn from a limiting role's daily minutes (the rest are only counted):
+#: pre-treatment steps on their slot's day, a cycle's administration, dispensing and chair hours
+#: on its admission day, scans and follow-up visits on their slot's day.
+LIMITED_TASKS = (*STAFF_TASKS[:5], "chair_hour", "spect_scan", "follow_up")
 
 
-def _h(name: str, default=..., **kw):
+def in_hours(name: str, default=..., **kw):
     """A field carried in hours (``name_h``) and written ``name = "6 weeks"`` in a file."""
     return Field(default, validation_alias=AliasChoices(name, f"{name}_h"), **kw)
 
@@ -86,8 +100,11 @@ class Resource(Frozen):
     admission_times: tuple[ClockTime, ...] | Literal["any"] = Field(
         default=(), description="Beds: times of day admissions start (default: opening time)."
     )
-    slot_h: Duration | None = _h("slot", None, description="Scanner/clinic appointment length.")
+    slot_h: Duration | None = in_hours(
+        "slot", None, description="Scanner/clinic appointment length."
+    )
     closures: tuple[Closure, ...] = ()
+    centre: str | None = Field(None, description="Its centre (none: shared by every centre).")
 
     @field_validator("open", "close")
     @classmethod
@@ -134,7 +151,7 @@ class LengthOfStay(Frozen):
 
     model: Literal["fixed", "exponential", "lognormal", "empirical", "physics"]
     hours: Duration | None = None
-    median_h: Duration | None = _h("median", None)
+    median_h: Duration | None = in_hours("median", None)
     cv: float | None = Field(None, gt=0, le=5)
     values_h: tuple[Duration, ...] | None = Field(
         None, validation_alias=AliasChoices("values", "values_h"), min_length=1
@@ -144,7 +161,26 @@ class LengthOfStay(Frozen):
         None, validation_alias=AliasChoices("activity", "activity_mbq")
     )
     round_to: tuple[ClockTime, ...] = ()
-    minimum_h: DurationOrZero = _h("minimum", 0.0)
+    minimum_h: DurationOrZero = in_hours("minimum", 0.0)
+    planned: Literal["typical", "actual"] | Duration = Field(
+        "typical",
+        description="Stay the scheduler books: 'typical' (the model's median; for physics the "
+        "discharge rule's stay of the median patient at the planned activity), a duration "
+        "(a ward's planning value, e.g. '48 h'), or 'actual' (the scheduler knows each stay: "
+        "no overruns, as in queueing theory).",
+    )
+
+    @field_validator("planned", mode="before")
+    @classmethod
+    def _planned(cls, value):
+        if value in ("typical", "actual"):
+            return value
+        try:
+            return _duration(value)
+        except ValueError:
+            raise ValueError(
+                f"planned must be 'typical', 'actual' or a duration such as '48 h', not {value!r}"
+            ) from None
 
     @field_validator("round_to")
     @classmethod
@@ -191,20 +227,21 @@ class Indication(Frozen):
     arrivals: Literal["poisson", "regular"] = "poisson"
     screen_failure: float = Field(0.0, ge=0, lt=1)
     cycles: int | None = Field(None, ge=1, le=20, description="Default: the product's.")
-    interval_h: Duration | None = _h("interval", None)
-    tolerance_h: DurationOrZero = _h("tolerance", 0.0)
+    interval_h: Duration | None = in_hours("interval", None)
+    tolerance_h: DurationOrZero = in_hours("tolerance", 0.0)
     stop_probability: float | tuple[float, ...] = Field(
         0.0, description="After each cycle, the chance of stopping (progression, toxicity, death)."
     )
     deferral_probability: float = Field(
         0.0, ge=0, lt=1, description="Unfit on the day: the dose is wasted, the cycle rebooked."
     )
-    deferral_h: Duration = _h("deferral", 168.0)
+    deferral_h: Duration = in_hours("deferral", 168.0)
     care: Literal["inpatient", "outpatient"]
     resource: str
     supply: str | None = None
     length_of_stay: LengthOfStay
-    earliest_after_consultation_h: DurationOrZero = _h("earliest_after_consultation", 0.0)
+    earliest_after_consultation_h: DurationOrZero = in_hours("earliest_after_consultation", 0.0)
+    centre: str | None = Field(None, description="The home centre of these referrals.")
 
     @field_validator("monthly_profile")
     @classmethod
@@ -225,26 +262,13 @@ class Indication(Frozen):
         return value
 
 
-class Mdt(Frozen):
-    """The multidisciplinary tumour board: meeting days and cases reviewed per meeting."""
-
-    days: tuple[Weekday, ...] = Field(min_length=1)
-    time: ClockTime = "14:00"
-    capacity: int = Field(ge=1)
-
-    @field_validator("time")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        clock_h(value)
-        return value
+def _duration(value):
+    """A duration written '48 h' (or a number of hours), in hours."""
+    return _DURATION.validate_python(value)
 
 
-class Pathway(Frozen):
-    """Steps before the first cycle, shared by every indication; each is optional."""
-
-    mdt: Mdt | None = None
-    eligibility_pet: str | None = Field(None, description="A scanner resource.")
-    consultation: str | None = Field(None, description="A clinic resource.")
+_DURATION = TypeAdapter(Duration)
+_DURATION_OR_ZERO = TypeAdapter(DurationOrZero)
 
 
 class Outage(Frozen):
@@ -252,7 +276,7 @@ class Outage(Frozen):
 
     start: dt.date
     end: dt.date
-    notice_h: DurationOrZero = _h("notice", 0.0)
+    notice_h: DurationOrZero = in_hours("notice", 0.0)
     reason: str = ""
 
     @model_validator(mode="after")
@@ -266,18 +290,28 @@ class RandomOutages(Frozen):
     """Unannounced outages arriving as a Poisson process, with exponential durations."""
 
     per_year: float = Field(ge=0)
-    mean_duration_h: Duration = _h("mean_duration")
+    mean_duration_h: Duration = in_hours("mean_duration")
 
 
 class Supply(Frozen):
-    """Deliveries of one product: days, order lead time, shelf life, outages and priority."""
+    """Deliveries of one product: days, order lead time, shelf life, calibration, outages, priority."""
 
     name: str = "default"
     delivery_days: tuple[Weekday, ...] = Field(min_length=1)
     delivery_time: ClockTime = "07:00"
-    lead_time_h: DurationOrZero = _h("lead_time", 168.0)
-    shelf_life_h: Duration | None = _h("shelf_life", None)
+    lead_time_h: DurationOrZero = in_hours("lead_time", 168.0)
+    shelf_life_h: Duration | None = in_hours("shelf_life", None)
     max_doses_per_delivery: int | None = Field(None, ge=1)
+    calibration: Literal["administration"] | DurationOrZero = Field(
+        "administration",
+        description="When a dose holds its prescribed activity: 'administration' (each vial is "
+        "made for its booked time, as Lutathera and Pluvicto are) or a time after delivery "
+        "('0 h': at delivery). A dose given later holds less (decay); given earlier, the "
+        "prescribed activity is drawn from it.",
+    )
+    half_life_h: Duration | None = in_hours(
+        "half_life", None, description="Default: the half-life of the indications' nuclide."
+    )
     priority: Literal["continuing-first", "first-come"] = "continuing-first"
     outages: tuple[Outage, ...] = ()
     random_outages: RandomOutages | None = None
@@ -288,14 +322,58 @@ class Supply(Frozen):
         clock_h(value)
         return value
 
+    @field_validator("calibration", mode="before")
+    @classmethod
+    def _calibration(cls, value):
+        if value == "administration":
+            return value
+        try:
+            return _DURATION_OR_ZERO.validate_python(value)
+        except ValueError:
+            raise ValueError(
+                f"calibration must be 'administration' or a time after delivery such as "
+                f"'0 h' or '1 d', not {value!r}"
+            ) from None
+
 
 class Staff(Frozen):
-    """A staff role with minutes per task; ``fte`` (optional) gives its utilisation."""
+    """A staff role with minutes per task; ``fte`` (optional) gives its utilisation.
+
+    With ``limiting = true`` the role is a capacity: on each working day it has
+    ``fte × hours_per_day`` hours (default: ``hours_per_fte_year`` spread over the
+    working days of a year), and a cycle, scan or visit whose minutes that day would
+    exceed them moves to the next day that has them.
+    """
 
     role: str
     fte: float | None = Field(None, ge=0)
     hours_per_fte_year: float = Field(1600.0, gt=0)
     minutes: dict[str, float] = Field(default_factory=dict)
+    limiting: bool = False
+    days: tuple[Weekday, ...] = Field(("mon", "tue", "wed", "thu", "fri"), min_length=1)
+    hours_per_day: float | None = Field(None, gt=0, le=24)
+    closures: tuple[Closure, ...] = ()
+    centre: str | None = Field(None, description="Its centre (none: works for every centre).")
+
+    @model_validator(mode="after")
+    def _limit(self) -> Staff:
+        if self.limiting and self.fte is None:
+            raise ValueError("a limiting role needs 'fte' (its headcount in full-time equivalents)")
+        return self
+
+    @property
+    def daily_hours(self) -> float:
+        """Hours one FTE works on a working day."""
+        return self.hours_per_day or self.hours_per_fte_year / self._days_per_year
+
+    @property
+    def yearly_hours(self) -> float:
+        """Hours one FTE works a year (``hours_per_fte_year`` unless ``hours_per_day`` is set)."""
+        return self.daily_hours * self._days_per_year
+
+    @property
+    def _days_per_year(self) -> float:
+        return len(self.days) * 365.25 / 7
 
     @field_validator("minutes")
     @classmethod
@@ -312,16 +390,16 @@ class Behaviour(Frozen):
     """What waiting patients do: die (a constant hazard) or go elsewhere after a limit."""
 
     death_rate_per_year: float = Field(0.0, ge=0)
-    drop_out_after_h: Duration | None = _h("drop_out_after", None)
+    drop_out_after_h: Duration | None = in_hours("drop_out_after", None)
 
 
 class Simulation(Frozen):
     """Run length, warm-up, calendar start and the booking grid."""
 
     start_date: dt.date = dt.date(2027, 1, 4)
-    horizon_h: Duration = _h("horizon", 5 * 8766.0)
-    warm_up_h: DurationOrZero = _h("warm_up", 0.0)
-    step_h: Duration = _h("step", 1.0)
+    horizon_h: Duration = in_hours("horizon", 5 * 8766.0)
+    warm_up_h: DurationOrZero = in_hours("warm_up", 0.0)
+    step_h: Duration = in_hours("step", 1.0)
     jurisdiction: str | None = None
 
     @model_validator(mode="after")

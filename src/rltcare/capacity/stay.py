@@ -86,6 +86,12 @@ class PhysicsLengthOfStay:
         return (_physics_stay, args)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self.sample_at(n, rng, (1.0,))[0]
+
+    def sample_at(
+        self, n: int, rng: np.random.Generator, fractions: tuple[float, ...]
+    ) -> list[np.ndarray]:
+        """Stays of the same ``n`` sampled patients at each fraction of the planned activity."""
         from rltcare.catalog import default_catalog
         from rltcare.physics.release import earliest_discharge_h
         from rltcare.physics.retention import Kinetics
@@ -94,25 +100,28 @@ class PhysicsLengthOfStay:
         product = catalog.radiopharmaceutical(self.product)
         nuclide = catalog.nuclide(product.nuclide)
         kinetics = Kinetics.sample(product.retention, nuclide.half_life_h, n, rng)
-        activity = np.full(n, self.activity_mbq or product.typical_activity_mbq)
-        stays = np.asarray(
-            earliest_discharge_h(
-                catalog.jurisdiction(self.jurisdiction),
-                product,
-                activity,
-                kinetics,
-                cycles_per_year=self.cycles_per_year,
-                catalog=catalog,
-            ),
-            dtype=float,
-        )
-        if not np.all(np.isfinite(stays)):
-            raise NotAchievableError(
-                f"{np.count_nonzero(~np.isfinite(stays))} of {n} sampled patients given "
-                f"{product.id} could never be discharged under '{self.jurisdiction}'",
-                hint="lower the activity or use a fixed length of stay",
+        planned = self.activity_mbq or product.typical_activity_mbq
+        out = []
+        for fraction in fractions:
+            stays = np.asarray(
+                earliest_discharge_h(
+                    catalog.jurisdiction(self.jurisdiction),
+                    product,
+                    np.full(n, planned * fraction),
+                    kinetics,
+                    cycles_per_year=self.cycles_per_year,
+                    catalog=catalog,
+                ),
+                dtype=float,
             )
-        return stays
+            if not np.all(np.isfinite(stays)):
+                raise NotAchievableError(
+                    f"{np.count_nonzero(~np.isfinite(stays))} of {n} sampled patients given "
+                    f"{product.id} could never be discharged under '{self.jurisdiction}'",
+                    hint="lower the activity or use a fixed length of stay",
+                )
+            out.append(stays)
+        return out
 
 
 def _user_files(catalog) -> tuple[str, ...]:
@@ -139,6 +148,27 @@ class AtLeast:
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         return np.maximum(self.model.sample(n, rng), self.hours)
+
+
+def sample_with_slope(
+    model: LengthOfStayModel, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stays at the planned activity, and the hours a halving of the activity takes off each.
+
+    Only the physics model depends on the activity: its slope is the difference
+    between each patient's stay at the planned and at half the planned activity
+    (same kinetics), exact when clearance is mono-exponential. Other models: 0.
+    """
+    base = model.model if isinstance(model, AtLeast) else model
+    if not isinstance(base, PhysicsLengthOfStay):
+        return model.sample(n, rng), np.zeros(n)
+    full, half = base.sample_at(n, rng, (1.0, 0.5))
+    stays = np.maximum(full, model.hours) if isinstance(model, AtLeast) else full
+    return stays, np.maximum(full - half, 0.0)
+
+
+def minimum_stay_h(model: LengthOfStayModel) -> float:
+    return model.hours if isinstance(model, AtLeast) else 0.0
 
 
 def stay_model_from(

@@ -14,9 +14,10 @@ from rich.table import Table
 
 from rltcare.capacity import experiment
 from rltcare.capacity.eventlog import event_log
-from rltcare.capacity.loader import load_scenario, scenario_json_schema
+from rltcare.capacity.example_scenarios import scenario_source
+from rltcare.capacity.loader import loads_scenario, scenario_json_schema
 from rltcare.capacity.model import build_model
-from rltcare.capacity.report import HEADLINE, render_comparison, render_report
+from rltcare.capacity.report import headline_names, render_comparison, render_report
 from rltcare.capacity.results import comparison_result, simulation_result
 from rltcare.cli.common import CatalogOption, catalog_from, console
 from rltcare.errors import InputError
@@ -74,14 +75,16 @@ def _show(titles: Sequence[str], kpis: Sequence[dict]) -> None:
     table.add_column("indicator (mean, 95 % CI)", style="bold")
     for title in titles:
         table.add_column(title)
-    names = [k for k in HEADLINE if k in kpis[0]] + [k for k in kpis[0] if "utilisation" in k]
+    names = headline_names(kpis[0])
     for name in names:
         table.add_row(escape(name.replace("_", " ")), *[k[name].text() for k in kpis])
     console.print(table)
 
 
 def simulate(
-    scenario: Path = typer.Argument(..., help="Scenario file (TOML)."),
+    scenario: Path = typer.Argument(
+        ..., help="Scenario file (TOML), or the name of a packaged example."
+    ),
     replications: int = Replications,
     seed: int = Seed,
     report: Path | None = ReportPath,
@@ -104,9 +107,10 @@ def simulate(
 ) -> None:
     """Simulate a service: every KPI with its 95 % confidence interval, a report and JSON."""
     started = time.perf_counter()
-    spec = load_scenario(scenario)
+    text, file = scenario_source(scenario)
+    spec = loads_scenario(text, file=file)
     cat = catalog_from(catalog)
-    model = build_model(spec, cat, file=str(scenario))
+    model = build_model(spec, cat, file=file)
     if sweep:
         resource, _, deltas = sweep.partition("=")
         try:
@@ -118,7 +122,7 @@ def simulate(
         variants = [experiment.with_units(spec, resource, d) for d in steps]
         titles = [f"{resource} {d:+d}" for d in steps]
         _compare(
-            [build_model(v, cat, file=str(scenario)) for v in variants],
+            [build_model(v, cat, file=file) for v in variants],
             titles,
             replications,
             seed,
@@ -142,11 +146,7 @@ def simulate(
 
         event_log(run(model, seed, 0)).to_csv(log, index=False)
         console.print(f"event log: {log}")
-    html = (
-        render_report(model, result, source_text=scenario.read_text(encoding="utf-8"))
-        if report
-        else None
-    )
+    html = render_report(model, result, source_text=text) if report else None
     if str(json_path) != "-":
         _show([result.title], [result.kpis])
     _write(result, html, report, json_path)
@@ -170,7 +170,8 @@ def _compare(models, titles, replications, seed, workers, scheduler, report, jso
 
 def compare(
     scenarios: list[Path] = typer.Argument(
-        ..., help="Two or more scenario files; the first is the baseline."
+        ...,
+        help="Two or more scenario files (or packaged example names); the first is the baseline.",
     ),
     replications: int = Replications,
     seed: int = Seed,
@@ -184,8 +185,9 @@ def compare(
     if len(scenarios) < 2:
         raise InputError("compare needs at least two scenario files", field="scenarios")
     cat = catalog_from(catalog)
-    models = [build_model(load_scenario(p), cat, file=str(p)) for p in scenarios]
-    titles = [p.stem for p in scenarios]
+    sources = [scenario_source(p) for p in scenarios]
+    models = [build_model(loads_scenario(t, file=f), cat, file=f) for t, f in sources]
+    titles = [Path(p).stem for p in scenarios]
     _compare(models, titles, replications, seed, workers, scheduler, report, json_path)
 
 

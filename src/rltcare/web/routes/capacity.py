@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from rltcare.capacity import experiment
+from rltcare.capacity.example_scenarios import example_names, example_text
 from rltcare.capacity.loader import loads_scenario
 from rltcare.capacity.model import ServiceModel, build_model
 from rltcare.capacity.report import render_report
@@ -37,9 +38,6 @@ from rltcare.web.templating import render, validate_form
 
 api = APIRouter(prefix="/api/v1/capacity", tags=["capacity"])
 pages = APIRouter(include_in_schema=False)
-
-#: Example scenarios shipped in the repository (absent from a wheel install).
-EXAMPLES = Path(__file__).resolve().parents[4] / "examples"
 
 
 class SimulateRequest(BaseModel):
@@ -197,8 +195,7 @@ def job_status(job_id: str) -> Job:
 
 
 def _examples() -> list[tuple[str, str]]:
-    files = sorted(EXAMPLES.glob("*.toml")) if EXAMPLES.is_dir() else []
-    return [(p.name, p.stem.replace("_", " ")) for p in files]
+    return [(name, name.removesuffix(".toml").replace("_", " ")) for name in example_names()]
 
 
 @pages.get("/capacity")
@@ -206,8 +203,8 @@ def planner_page(request: Request, example: str | None = None):
     examples = _examples()
     chosen = example or (examples[0][0] if examples else None)
     text = ""
-    if chosen and (EXAMPLES / Path(chosen).name).is_file():
-        text = (EXAMPLES / Path(chosen).name).read_text(encoding="utf-8")
+    if chosen and Path(chosen).name in example_names():
+        text = example_text(Path(chosen).name)
     context = {
         "examples": examples,
         "chosen": chosen,

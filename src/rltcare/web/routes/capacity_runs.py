@@ -22,7 +22,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
 from rltcare.capacity.experiment import Replication
-from rltcare.capacity.report import HEADLINE
+from rltcare.capacity.report import headline_names
 from rltcare.capacity.results import (
     ComparisonResult,
     KpiEstimate,
@@ -221,7 +221,8 @@ def runs_page(request: Request, session: RunSession):
 @pages.get("/capacity/runs/{run_id}")
 def stored_run_page(request: Request, session: RunSession, run_id: int):
     run = run_api(session, run_id)
-    headline = [k for k in HEADLINE if run.result and k in run.result.kpis]
+    names = headline_names(run.result.kpis) if run.result else []
+    headline = [k for k in names if "utilisation" not in k]
     return render(request, "capacity_stored_run.html", {"run": run, "headline": headline})
 
 

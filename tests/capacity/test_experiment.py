@@ -19,6 +19,18 @@ def test_summarise_student_t() -> None:
     assert experiment.summarise([np.nan]).n == 0
 
 
+def test_a_rare_count_keeps_its_interval_at_zero_or_more() -> None:
+    rare = [0.0] * 18 + [5.0, 5.0]  # t-interval 0.5 ± 0.56 would reach below zero
+    assert experiment.summarise(rare).low < 0
+    reps = [
+        experiment.Replication(i, {"drop_outs": v, "delay_change": v - 1}, {}, 0)
+        for i, v in enumerate(rare)
+    ]
+    kpis = experiment.summarise_kpis(reps)
+    assert kpis["drop_outs"].low == 0 and kpis["drop_outs"].high == experiment.summarise(rare).high
+    assert kpis["delay_change"].low < -1  # a KPI that can be negative is not clipped
+
+
 def test_paired_comparison_has_narrower_ci_than_unpaired() -> None:
     scenario = build(ward())
     base = experiment.run_replications(build_model(scenario), 3, 6)

@@ -119,7 +119,10 @@ class Summary:
         return (self.high - self.low) / 2
 
 
-def summarise(values: Sequence[float], confidence: float = 0.95) -> Summary:
+def summarise(
+    values: Sequence[float], confidence: float = 0.95, *, floor: float | None = None
+) -> Summary:
+    """``floor`` clips the interval's low end (a count's interval never goes below 0)."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if x.size == 0:
@@ -129,12 +132,20 @@ def summarise(values: Sequence[float], confidence: float = 0.95) -> Summary:
         return Summary(mean, np.nan, np.nan, np.nan, 1)
     sd = float(x.std(ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1) * sd / math.sqrt(x.size))
-    return Summary(mean, sd, mean - half, mean + half, int(x.size))
+    low = mean - half if floor is None else max(mean - half, floor)
+    return Summary(mean, sd, low, mean + half, int(x.size))
 
 
 def summarise_kpis(reps: Sequence[Replication]) -> dict[str, Summary]:
     names = list(dict.fromkeys(name for rep in reps for name in rep.kpis))
-    return {name: summarise([rep.kpis.get(name, np.nan) for rep in reps]) for name in names}
+    out = {}
+    for name in names:
+        values = np.array([rep.kpis.get(name, np.nan) for rep in reps], dtype=float)
+        # Every KPI that never goes negative (counts, waits, utilisation) keeps its CI at ≥ 0:
+        # a rare count's symmetric t-interval would otherwise reach below zero.
+        floor = 0.0 if np.all(values[np.isfinite(values)] >= 0) else None
+        out[name] = summarise(values, floor=floor)
+    return out
 
 
 def paired_differences(

@@ -55,19 +55,122 @@ def test_pcwg3_agrees(rng):
     ).all()
 
 
+def scan_cases(name: str, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """The synthetic scan table with the inputs each rule reads (flags, missing values,
+    EORTC's longest dimension), one patient with two scans on a day, one with a single scan."""
+    f = synthetic.scan_frames(n, rng)[name].copy()
+    follow = f["date"].gt(synthetic.START).to_numpy()
+    pick = lambda p: follow & (rng.random(len(f)) < p)  # noqa: E731
+    if name == "eortc":
+        f["extent_increase"], f["complete_resolution"] = pick(0.05), pick(0.05)
+        f["longest_dimension_mm"] = np.round(30 * rng.uniform(0.7, 1.4, len(f)), 1)
+        f["cycles_given"] = f["cycles_given"].astype(float)
+        f.loc[pick(0.05), "cycles_given"] = np.nan
+        f.loc[pick(0.05), "suv"] = np.nan
+    if name == "recip":
+        f.loc[pick(0.05), "tumour_volume_ml"] = np.nan
+        f.loc[pick(0.05), "tumour_volume_ml"] = 0.0
+    f.loc[(f["patient_id"] == 1).to_numpy() & follow, "date"] = synthetic.START + np.timedelta64(
+        42, "D"
+    )
+    return f[~((f["patient_id"] == 2).to_numpy() & follow)]
+
+
+def assert_scan_criterion_agrees(module, fast, frame, **options) -> list:
+    out = fast(frame, **options)
+    out.index = out.index.astype(str)
+    ref = [
+        module.evaluate(s, **options)
+        for s in synthetic.scan_series(module.__name__.rsplit(".", 1)[-1], frame)
+    ]
+    assert list(out.index) == [r.patient_id for r in ref]
+    got = list(zip(out["category"], out["harmonised"], out["reason"] != "", strict=True))
+    want = [(r.category, r.harmonised, not r.evaluable) for r in ref]
+    diff = [(r.patient_id, g, w) for r, g, w in zip(ref, got, want, strict=True) if g != w]
+    assert not diff, diff[:3]
+    return ref
+
+
 @pytest.mark.parametrize(
-    ("name", "module", "fast"),
+    ("module", "fast", "options"),
     [
-        ("percist", percist, cohort.percist_cohort),
-        ("eortc", eortc, cohort.eortc_cohort),
-        ("recip", recip, cohort.recip_cohort),
+        (percist, cohort.percist_cohort, {}),
+        (eortc, cohort.eortc_cohort, {}),
+        (eortc, cohort.eortc_cohort, {"one_cycle_pmr_pct": 25.0}),
+        (recip, cohort.recip_cohort, {}),
     ],
 )
-def test_scan_criteria_agree(rng, name, module, fast):
-    frame = synthetic.scan_frames(N, rng)[name]
-    out = fast(frame)
-    ref = reference(module, synthetic.scan_series(name, frame))
+def test_scan_criteria_agree(rng, module, fast, options):
+    ref = assert_scan_criterion_agrees(
+        module, fast, scan_cases(module.__name__.rsplit(".", 1)[-1], N, rng), **options
+    )
+    assert len({r.harmonised for r in ref}) == 5
+    assert [r.evaluable for r in ref[1:3]] == [False, False]
+
+
+def test_eortc_one_cycle_threshold_outside_the_paper_is_ne_for_everyone(rng):
+    ref = assert_scan_criterion_agrees(
+        eortc, cohort.eortc_cohort, scan_cases("eortc", 20, rng), one_cycle_pmr_pct=30.0
+    )
+    assert {r.category for r in ref} == {"NE"}
+
+
+def percist_cases(n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """The synthetic PERCIST table with what the quality gates, the blood-pool reference and
+    the secondary sum act on: liver reference drifting or missing, uptake times out of range,
+    lesion lists (with or without the scan's SULpeak) and scans with nothing seen."""
+    f = synthetic.scan_frames(n, rng)["percist"].copy()
+    rows, base = len(f), f["date"].eq(synthetic.START).to_numpy()
+    pick = lambda p: rng.random(rows) < p  # noqa: E731
+    drift = ~base & pick(0.15)  # ×1.1 passes the liver gate; ×0.75 and ×1.25 fail it
+    f.loc[drift, "liver_sul_mean"] *= rng.choice([0.75, 1.1, 1.25], drift.sum())
+    f.loc[~base & pick(0.1), "liver_sul_mean"] = np.nan
+    f["uptake_time_min"] = np.where(pick(0.1), rng.choice([45.0, 68.0, 80.0], rows), 60.0)
+    pool = np.isin(f["patient_id"], np.flatnonzero(rng.random(n) < 0.1))
+    f.loc[pool & base, ["liver_sul_mean", "liver_sul_sd"]] = np.nan
+    f["blood_pool_sul_mean"], f["blood_pool_sul_sd"] = 1.6, 0.2
+    organs = np.array(["liver", "bone", "lymph node", "lung"])
+    cells = []
+    for peak, listed in zip(f["sul_peak"], pick(0.6), strict=True):
+        k = rng.integers(1, 8)
+        sul = np.round(peak * rng.uniform(0.2, 1.0, k), 2)
+        sul[0] = peak
+        org = organs[rng.integers(0, len(organs), k)]
+        cells.append(
+            ";".join(f"L{i}@{o}={v:g}" for i, (o, v) in enumerate(zip(org, sul, strict=True)))
+            if listed
+            else ""
+        )
+    f["lesions"] = cells
+    f.loc[pick(0.5) & (f["lesions"] != ""), "sul_peak"] = np.nan  # the hottest listed counts
+    f.loc[~base & pick(0.05), ["sul_peak", "lesions"]] = [np.nan, ""]  # nothing seen
+    return f
+
+
+@pytest.mark.parametrize("enforce_quality", [True, False])
+def test_percist_gates_blood_pool_and_secondary_sum_agree(rng, enforce_quality):
+    frame = percist_cases(N, rng)
+    out = cohort.percist_cohort(frame, enforce_quality=enforce_quality)
     out.index = out.index.astype(str)
-    assert (out["category"] == ref["category"]).all()
-    assert (out["harmonised"] == ref["harmonised"]).all()
-    assert ref["harmonised"].nunique() >= 3
+    ref = [
+        percist.evaluate(s, enforce_quality=enforce_quality)
+        for s in synthetic.scan_series("percist", frame)
+    ]
+    assert list(out.index) == [r.patient_id for r in ref]
+    for r in ref:
+        row = out.loc[r.patient_id]
+        assert (row["category"], row["harmonised"]) == (r.category, r.harmonised), r.patient_id
+        assert (row["reason"] != "") == (not r.evaluable), (r.patient_id, r.reason)
+        deciding = next((t for t in r.timepoints if t.harmonised == r.harmonised), None)
+        want = deciding.numbers.get("sum_change_pct") if deciding else None
+        assert np.isclose(row["sum_change_pct"], np.nan if want is None else want, equal_nan=True)
+        base = r.metrics.get("baseline_sum_sul_peak")
+        assert np.isclose(
+            row["baseline_sum_sul_peak"], np.nan if base is None else base, equal_nan=True
+        )
+    rules = {x.rule for r in ref for x in r.rules}
+    assert ("quality-gate-failed" in rules) == enforce_quality
+    assert "quality-unchecked" in rules
+    assert any(r.evaluable and "blood pool" in r.rules[0].text for r in ref)
+    assert out["sum_change_pct"].notna().sum() > N / 4
+    assert set(out["category"]) >= {"CMR", "PMR", "SMD", "PMD", "NE"}

@@ -25,6 +25,7 @@ def reference(module, series) -> pd.DataFrame:
             "category": [r.category for r in rows],
             "harmonised": [r.harmonised for r in rows],
             "metrics": [r.metrics for r in rows],
+            "evaluable": [r.evaluable for r in rows],
         },
         index=[r.patient_id for r in rows],
     )
@@ -35,10 +36,16 @@ def test_pcwg3_agrees(rng):
     # bad patients: a single value, and no baseline
     frame = frame[~((frame["patient_id"] == 3) & (frame["date"] > synthetic.START))]
     frame = frame[~((frame["patient_id"] == 4) & (frame["date"] <= synthetic.START))]
+    frame = frame.copy()  # patient 5: two values on one day
+    frame.loc[frame.index[(frame["patient_id"] == 5).to_numpy()][2], "date"] = frame.loc[
+        frame.index[(frame["patient_id"] == 5).to_numpy()][1], "date"
+    ]
     fast = cohort.pcwg3_cohort(frame)
     ref = reference(pcwg3, synthetic.psa_series(frame))
     fast.index = fast.index.astype(str)
     assert (fast["category"] == ref["category"]).all()
+    assert ((fast["reason"] != "") == ~ref["evaluable"]).all()
+    assert not ref.loc[["3", "4", "5"], "evaluable"].any()
     assert set(ref["category"]) >= {"PR", "SD", "PD", "NE"}
     ok = ref["category"] != "NE"
     m = pd.DataFrame(list(ref.loc[ok, "metrics"]), index=ref.index[ok])
@@ -129,15 +136,18 @@ def percist_cases(n: int, rng: np.random.Generator) -> pd.DataFrame:
     pool = np.isin(f["patient_id"], np.flatnonzero(rng.random(n) < 0.1))
     f.loc[pool & base, ["liver_sul_mean", "liver_sul_sd"]] = np.nan
     f["blood_pool_sul_mean"], f["blood_pool_sul_sd"] = 1.6, 0.2
-    organs = np.array(["liver", "bone", "lymph node", "lung"])
+    organs = np.array(["liver", "Liver", "bone", "lymph node", "lung "])  # one organ, 2 spellings
+    labels = "bacedgf"  # floored to 0.1: equally hot lesions, not in label order
     cells = []
     for peak, listed in zip(f["sul_peak"], pick(0.6), strict=True):
         k = rng.integers(1, 8)
-        sul = np.round(peak * rng.uniform(0.2, 1.0, k), 2)
+        sul = np.floor(10 * peak * rng.uniform(0.2, 1.0, k)) / 10  # never above the peak
         sul[0] = peak
         org = organs[rng.integers(0, len(organs), k)]
         cells.append(
-            ";".join(f"L{i}@{o}={v:g}" for i, (o, v) in enumerate(zip(org, sul, strict=True)))
+            ";".join(
+                f"{labels[i]}@{o}={v:g}" for i, (o, v) in enumerate(zip(org, sul, strict=True))
+            )
             if listed
             else ""
         )
@@ -174,3 +184,10 @@ def test_percist_gates_blood_pool_and_secondary_sum_agree(rng, enforce_quality):
     assert any(r.evaluable and "blood pool" in r.rules[0].text for r in ref)
     assert out["sum_change_pct"].notna().sum() > N / 4
     assert set(out["category"]) >= {"CMR", "PMR", "SMD", "PMD", "NE"}
+
+
+def test_percist_lesion_list_that_cannot_be_read_is_an_error_naming_it(rng):
+    frame = synthetic.pet_lesion_lists(synthetic.scan_frames(3, rng)["percist"], rng)
+    frame.loc[4, "lesions"] = "A@liver=5;B-bone-4"
+    with pytest.raises(ValueError, match="lesion 'B-bone-4' is not label@organ=SULpeak"):
+        cohort.percist_cohort(frame)

@@ -346,29 +346,36 @@ def percist_cohort(scans: pd.DataFrame, *, enforce_quality: bool = True) -> pd.D
 
 
 def _pet_lesions(cells: pd.Series) -> pd.DataFrame:
-    """One row per listed lesion: ``scan`` (row of ``cells``), ``lid``, ``organ``, ``sul``."""
-    items = cells.fillna("").astype(str).reset_index(drop=True).str.split(";").explode()
-    items = items.str.strip()
-    items = items[items != ""]
-    parts = items.str.extract(r"^(?P<lid>[^@]+)@(?P<organ>[^=]+)=(?P<sul>.+)$")
-    bad = parts["sul"].isna()
-    if bad.any():
-        raise ValueError(f"lesion '{items[bad].iloc[0]}' is not label@organ=SULpeak")
+    """One row per listed lesion: ``scan`` (row of ``cells``), ``organ`` (a code per organ
+    name, stripped and lower-cased) and ``sul``."""
+    scan, organs, suls = [], [], []
+    for i, cell in enumerate(cells.tolist()):
+        if isinstance(cell, str):
+            for _label, organ, sul in percist.lesion_items(cell):
+                scan.append(i)
+                organs.append(organ)
+                suls.append(sul)
+    codes, names = pd.factorize(pd.Series(organs, dtype=object))
+    same = pd.factorize(pd.Series([str(x).strip().lower() for x in names], dtype=object))[0]
     return pd.DataFrame(
         {
-            "scan": parts.index.to_numpy(dtype=np.int64),
-            "lid": parts["lid"].to_numpy(),
-            "organ": parts["organ"].str.strip().str.lower().to_numpy(),
-            "sul": pd.to_numeric(parts["sul"]).to_numpy(dtype=float),
+            "scan": np.asarray(scan, dtype=np.int64),
+            "organ": same[codes] if len(codes) else codes,
+            "sul": np.asarray(suls, dtype=float),
         }
     )
 
 
 def _hottest_sums(lesions: pd.DataFrame, minimum: np.ndarray, rows: int) -> np.ndarray:
     """Per scan: the sum of SULpeaks of up to 5 hottest lesions ≥ ``minimum``, ≤2 per organ
-    (the rule of :func:`.percist.hottest_sum`)."""
-    ok = lesions[_ge(lesions["sul"].to_numpy(), minimum[lesions["scan"].to_numpy()])]
-    ok = ok.assign(neg=-ok["sul"]).sort_values(["scan", "neg", "lid"], kind="stable")
-    ok = ok[ok.groupby(["scan", "organ"]).cumcount().to_numpy() < percist.SUM_PER_ORGAN]
-    ok = ok[ok.groupby("scan").cumcount().to_numpy() < percist.SUM_LESIONS]
-    return np.bincount(ok["scan"].to_numpy(), weights=ok["sul"].to_numpy(), minlength=rows)
+    (the rule of :func:`.percist.hottest_sum`, hottest first; which of two equally hot lesions
+    comes first does not change the sum, so labels are not needed)."""
+    scan, sul, organ = (lesions[c].to_numpy() for c in ("scan", "sul", "organ"))
+    order = np.lexsort((-sul, scan))
+    order = order[_ge(sul[order], minimum[scan[order]])]
+    by_organ = scan[order] * (organ.max(initial=0) + 1) + organ[order]
+    rank = pd.Series(by_organ).groupby(by_organ).cumcount().to_numpy()
+    order = order[rank < percist.SUM_PER_ORGAN]
+    rank = pd.Series(scan[order]).groupby(scan[order]).cumcount().to_numpy()
+    order = order[rank < percist.SUM_LESIONS]
+    return np.bincount(scan[order], weights=sul[order], minlength=rows)

@@ -169,6 +169,21 @@ def scan_frames(n: int, rng: np.random.Generator, scans: int = 3) -> dict[str, p
     }
 
 
+def pet_lesion_lists(percist: pd.DataFrame, rng: np.random.Generator, per_scan: int = 4):
+    """The PERCIST table with ``lesions`` (``L0@organ=SULpeak;…``, the hottest first, at the
+    scan's SULpeak) instead of ``sul_peak``: input for the secondary sum."""
+    rows = len(percist)
+    organs = np.array(["liver", "bone", "lymph node", "lung"])
+    peak = percist["sul_peak"].to_numpy()
+    share = np.c_[np.ones(rows), rng.uniform(0.2, 1.0, (rows, per_scan - 1))]
+    cells = pd.Series("", index=percist.index)
+    for i in range(per_scan):
+        organ = pd.Series(organs[rng.integers(0, len(organs), rows)], index=percist.index)
+        sul = pd.Series(np.round(peak * share[:, i], 2), index=percist.index).astype(str)
+        cells += ("" if i == 0 else ";") + f"L{i}@" + organ + "=" + sul
+    return percist.assign(sul_peak=np.nan, lesions=cells)
+
+
 def _iso(value) -> str:
     return str(np.datetime64(value, "D"))
 

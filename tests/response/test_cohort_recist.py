@@ -54,7 +54,10 @@ def test_generated_cohort_with_split_and_coalesced_lesions():
     # a fragment beside its parent's own measurement: the engine's NE
     both = extra.assign(patient_id=N + 3)
     fragment = both.iloc[[-1]].assign(lesion_id="f", split_from=both["lesion_id"].iloc[-1])
-    frame = pd.concat([frame, orphan, reappear, only_base, both, fragment], ignore_index=True)
+    all_new = extra.assign(patient_id=N + 4, new=True)  # and each lesion twice on a day
+    frame = pd.concat(
+        [frame, orphan, reappear, only_base, both, fragment, all_new, all_new], ignore_index=True
+    )
     fast = assert_same(frame)
     by_engine = set(
         frame.loc[frame["split_from"].notna() | frame["merged_into"].notna(), "patient_id"]
@@ -66,6 +69,7 @@ def test_generated_cohort_with_split_and_coalesced_lesions():
     assert "reappeared on 2024-04-22" in fast.loc[N + 1, "reason"]
     assert fast.loc[N + 2, "reason"] == "no follow-up after baseline 2024-01-01"
     assert "has its own observation on" in fast.loc[N + 3, "reason"]
+    assert fast.loc[N + 4, "reason"] == "no baseline observation (every lesion is marked new)"
 
 
 def test_reader_targets_and_stated_baseline_go_to_the_engine():

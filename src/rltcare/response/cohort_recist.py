@@ -33,12 +33,12 @@ REAPPEARED = "RECIST 1.1 needs a reader decision on reappearing lesions"
 def recist_cohort(lesions: pd.DataFrame, *, min_sd_weeks: float = 6.0) -> pd.DataFrame:
     """One row per patient: ``category``, ``harmonised``, ``reason``, ``assessed_by``."""
     by_engine = lesions["patient_id"].isin(lesions.loc[_engine_rows(lesions), "patient_id"])
-    parts = []
+    if not by_engine.any():
+        return _vectorised(lesions, min_sd_weeks)
+    parts = [_per_patient(lesions[by_engine], min_sd_weeks)]
     if not by_engine.all():
         parts.append(_vectorised(lesions[~by_engine], min_sd_weeks))
-    if by_engine.any():
-        parts.append(_per_patient(lesions[by_engine], min_sd_weeks))
-    return pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
+    return pd.concat(parts).sort_index()
 
 
 def _engine_rows(lesions: pd.DataFrame) -> np.ndarray:
@@ -290,26 +290,26 @@ def _vectorised(lesions: pd.DataFrame, min_sd_weeks: float) -> pd.DataFrame:
 def _flag_rows(f: pd.DataFrame, flag) -> None:
     """The engine's row checks, in its order: per row (in input order) a new lesion before
     or at baseline, then a second observation of a lesion on one day."""
-    before = (f["day"] < f["base_day"]).to_numpy()
-    at_base = (f["new"] & (f["day"] == f["base_day"])).to_numpy()
-    dup = f.duplicated(["pid", "lid", "day"]).to_numpy()
-    bad = f[before | at_base | dup]
-    texts = []
-    for lid, day, base, b, a in zip(
-        bad["lid"],
-        bad["day"],
-        bad["base_day"],
-        before[before | at_base | dup],
-        at_base[before | at_base | dup],
-        strict=True,
-    ):
-        if b:
-            texts.append(f"lesion {lid} observed on {_date(day)}, before baseline {_date(base)}")
-        elif a:
-            texts.append(f"lesion {lid} is marked new at baseline {_date(base)}")
-        else:
-            texts.append(f"lesion {lid} has two observations on {_date(day)}")
-    flag(bad, texts)
+    kind = np.select(
+        [
+            (f["day"] < f["base_day"]).to_numpy(),
+            (f["new"] & (f["day"] == f["base_day"])).to_numpy(),
+            f.duplicated(["pid", "lid", "day"]).to_numpy(),
+        ],
+        ["before", "new at baseline", "twice"],
+        "",
+    )
+    bad = f[kind != ""]
+    rows = zip(kind[kind != ""], bad["lid"], bad["day"], bad["base_day"], strict=True)
+    flag(bad, (_row_text(*row) for row in rows))
+
+
+def _row_text(kind: str, lid: str, day: int, base: float) -> str:
+    if kind == "before":
+        return f"lesion {lid} observed on {_date(day)}, before baseline {_date(base)}"
+    if kind == "new at baseline":
+        return f"lesion {lid} is marked new at baseline {_date(base)}"
+    return f"lesion {lid} has two observations on {_date(day)}"  # base may be missing
 
 
 def _flag_reappeared(tt: pd.DataFrame, flag) -> None:

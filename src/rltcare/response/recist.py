@@ -127,9 +127,10 @@ def _target_response(b, index, date, base_sum, nadir, gone, rules) -> tuple[str 
         return "NE", nums | {"complete": False}
     nodes_small = all(not at_least(d, 10.0) for k, d in diam.items() if b.targets[k].node)
     if pd:
+        # a nadir of 0 (every target gone, nodes recorded as 0): any sum is ≥20% above it
+        rise = f"{percent_change(total, nadir):+.1f}% (≥20%)" if nadir > 0 else "above 0"
         why = (
-            f"sum {total:g} mm is {percent_change(total, nadir):+.1f}% (≥20%) and "
-            f"+{total - nadir:g} mm (≥5 mm) above nadir {nadir:g} mm"
+            f"sum {total:g} mm is {rise} and +{total - nadir:g} mm (≥5 mm) above nadir {nadir:g} mm"
         )
         cat = "PD"
     elif all(d == 0 for k, d in diam.items() if not b.targets[k].node) and nodes_small:

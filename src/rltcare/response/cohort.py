@@ -5,10 +5,10 @@ Each function takes a long table (one row per value, scan or lesion observation)
 canonical units and returns one row per patient with ``category``, ``harmonised`` and
 the key numbers; a patient who cannot be assessed gets ``NE`` and a short ``reason``.
 Dates may be ``datetime64`` or integer days. The per-patient engines remain the reference
-(they explain every decision); tests/response/test_cohort.py checks that both agree.
+(they explain every decision); tests/response/test_cohort*.py check that both agree.
 
-Scope of the vectorised RECIST: default options (no confirmation, no PCWG3 option), the
-baseline is each patient's earliest non-new observation, diameters in mm.
+RECIST is in :mod:`.cohort_recist` (default options: no confirmation, no PCWG3 option;
+diameters in mm).
 """
 
 from __future__ import annotations

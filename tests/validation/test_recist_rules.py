@@ -235,3 +235,14 @@ def test_centimetres_throughout_match_millimetres():
     mm = run(one_target(100.0, 65.0, 80.0))
     cm = run([obs("a", 42 * k, s / 10, unit="cm") for k, s in enumerate((100.0, 65.0, 80.0))])
     assert [t.category for t in cm.timepoints] == [t.category for t in mm.timepoints]
+
+
+@pytest.mark.parametrize(("now", "cat"), [(4.9, "CR"), (5.0, "PD"), (9.9, "PD")])
+def test_nodal_target_back_from_a_nadir_of_zero(now, cat):
+    # a nodal target recorded 0 (absent) makes the nadir 0: 20% above it is 0 mm, so the
+    # 5 mm absolute rise decides (section 4.3.1); below 10 mm the node alone is still CR
+    r = run(one_target(15.0, 0.0, now, node=True))
+    assert r.evaluable
+    assert [t.category for t in r.timepoints] == ["CR", cat]
+    if cat == "PD":
+        assert f"+{now:g} mm (≥5 mm) above nadir 0 mm" in r.timepoints[-1].rule

@@ -5,10 +5,10 @@ Each function takes a long table (one row per value, scan or lesion observation)
 canonical units and returns one row per patient with ``category``, ``harmonised`` and
 the key numbers; a patient who cannot be assessed gets ``NE`` and a short ``reason``.
 Dates may be ``datetime64`` or integer days. The per-patient engines remain the reference
-(they explain every decision); tests/response/test_cohort.py checks that both agree.
+(they explain every decision); tests/response/test_cohort*.py check that both agree.
 
-Scope of the vectorised RECIST: default options (no confirmation, no PCWG3 option), the
-baseline is each patient's earliest non-new observation, diameters in mm.
+RECIST is in :mod:`.cohort_recist` (default options: no confirmation, no PCWG3 option;
+diameters in mm).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rltcare.response import pcwg3
+from rltcare.response import pcwg3, percist
 from rltcare.response.base import EPS
 
 RANK = {"NE": 0, "PD": 1, "SD": 2, "PR": 3, "CR": 4}
@@ -173,20 +173,26 @@ def _scan_frame(
     return f, g, patients, reason
 
 
-def _scan_result(f, g, patients, reason, native, harmonised, extra=None) -> pd.DataFrame:
+def _scan_result(f, g, patients, reason, native, harmonised, at_best=None) -> pd.DataFrame:
+    """One row per patient; ``at_best``: per-scan values reported at the deciding scan."""
     n = len(patients)
     is_base = np.r_[True, g[1:] != g[:-1]]
     fu = ~is_base
     best = _best(g[fu], harmonised[fu], n)
     best[reason != ""] = "NE"
-    # native name of the best: the first follow-up scan with that harmonised category
-    nat = np.full(n, "NE", dtype=object)
+    # the deciding scan: the first follow-up scan with the best harmonised category
+    pick = np.full(n, -1, dtype=np.int64)
     for h in ("CR", "PR", "SD", "PD"):
         first = _first_true(g[fu], harmonised[fu] == h, n)
         sel = (best == h) & (first >= 0)
-        nat[sel] = native[fu][first[sel]]
+        pick[sel] = first[sel]
+    nat = np.where(pick >= 0, native[fu][np.maximum(pick, 0)], "NE").astype(object)
+    extra = {
+        name: np.where(pick >= 0, values[fu][np.maximum(pick, 0)], np.nan)
+        for name, values in (at_best or {}).items()
+    }
     return pd.DataFrame(
-        {"category": nat, "harmonised": best, "reason": reason, **(extra or {})}, index=patients
+        {"category": nat, "harmonised": best, "reason": reason, **extra}, index=patients
     )
 
 
@@ -208,8 +214,11 @@ def recip_cohort(scans: pd.DataFrame) -> pd.DataFrame:
 
 def eortc_cohort(scans: pd.DataFrame, *, one_cycle_pmr_pct: float = 15.0) -> pd.DataFrame:
     """EORTC 1999. Columns: ``patient_id``, ``date``, ``suv``, ``cycles_given``,
-    ``new_lesions``; optional ``extent_increase``, ``complete_resolution``."""
+    ``new_lesions``; optional ``extent_increase``, ``complete_resolution``,
+    ``longest_dimension_mm``."""
     f, g, patients, reason = _scan_frame(scans, [])
+    if not 15.0 <= one_cycle_pmr_pct <= 25.0:
+        reason[:] = f"one_cycle_pmr_pct {one_cycle_pmr_pct:g} outside the 15-25% of EORTC"
     n, rows = len(patients), len(g)
     suv = f["suv"].to_numpy(dtype=float)
     flag = {
@@ -221,9 +230,15 @@ def eortc_cohort(scans: pd.DataFrame, *, one_cycle_pmr_pct: float = 15.0) -> pd.
     reason[~(base > 0) & (reason == "")] = "baseline has no positive tumour SUV"
     pct = 100 * (suv - base[g]) / np.where(base[g] > 0, base[g], np.nan)
     pmr = np.where(cycles == 1, _ge(-pct, one_cycle_pmr_pct), _gt(-pct, 25.0))
+    size = f["longest_dimension_mm"].to_numpy(dtype=float) if "longest_dimension_mm" in f else None
+    grown = np.zeros(rows, bool)
+    if size is not None:  # a measured increase in extent: longest dimension up >20%
+        base_size = size[_first_true(g, np.ones(rows, bool), n)][g]
+        base_size = np.where(base_size > 0, base_size, np.nan)
+        grown = _gt(100 * (size - base_size) / base_size, 20.0)
     native = np.select(
         [
-            flag["new_lesions"] | flag["extent_increase"],
+            flag["new_lesions"] | flag["extent_increase"] | grown,
             flag["complete_resolution"],
             np.isnan(suv),
             _gt(pct, 25.0),
@@ -241,14 +256,33 @@ def eortc_cohort(scans: pd.DataFrame, *, one_cycle_pmr_pct: float = 15.0) -> pd.
 
 def percist_cohort(scans: pd.DataFrame, *, enforce_quality: bool = True) -> pd.DataFrame:
     """PERCIST 1.0. Columns: ``patient_id``, ``date``, ``sul_peak``, ``liver_sul_mean``,
-    ``liver_sul_sd``, ``new_lesions``; optional ``tlg``, ``uptake_time_min``,
-    ``unequivocal_progression``. (Blood-pool reference: use the per-patient engine.)"""
+    ``liver_sul_sd``, ``new_lesions``; optional ``blood_pool_sul_mean``,
+    ``blood_pool_sul_sd``, ``tlg``, ``uptake_time_min``, ``unequivocal_progression`` and
+    ``lesions`` (``label@organ=SULpeak;…``: the hottest is the SULpeak when that is empty,
+    and the secondary sum is reported as ``baseline_sum_sul_peak`` and ``sum_change_pct``
+    at the deciding scan)."""
     f, g, patients, reason = _scan_frame(scans, [])
     n, rows = len(patients), len(g)
     col = lambda c: f[c].to_numpy(dtype=float) if c in f else np.full(rows, np.nan)  # noqa: E731
-    peak, liver, sd, tlg, up = (
-        col(c) for c in ("sul_peak", "liver_sul_mean", "liver_sul_sd", "tlg", "uptake_time_min")
+    peak, liver, sd, tlg, up, pool, pool_sd = (
+        col(c)
+        for c in (
+            "sul_peak",
+            "liver_sul_mean",
+            "liver_sul_sd",
+            "tlg",
+            "uptake_time_min",
+            "blood_pool_sul_mean",
+            "blood_pool_sul_sd",
+        )
     )
+    lesions = _pet_lesions(f["lesions"]) if "lesions" in f else None
+    listed = np.zeros(rows, bool)
+    if lesions is not None:
+        listed[lesions["scan"].to_numpy()] = True
+        hottest = np.full(rows, -np.inf)
+        np.maximum.at(hottest, lesions["scan"].to_numpy(), lesions["sul"].to_numpy())
+        peak = np.where(np.isnan(peak) & listed, hottest, peak)
     new = f["new_lesions"].fillna(False).to_numpy(dtype=bool)
     uneq = (
         f["unequivocal_progression"].fillna(False).to_numpy(dtype=bool)
@@ -256,10 +290,11 @@ def percist_cohort(scans: pd.DataFrame, *, enforce_quality: bool = True) -> pd.D
         else np.zeros(rows, bool)
     )
     b = _first_true(g, np.ones(rows, bool), n)
-    bpeak, bliver, bsd, btlg, bup = peak[b], liver[b], sd[b], tlg[b], up[b]
-    thr = 1.5 * bliver + 2 * bsd
+    bpeak, bliver, btlg, bup = peak[b], liver[b], tlg[b], up[b]
+    liver_thr = 1.5 * bliver + 2 * sd[b]
+    thr = np.where(np.isnan(liver_thr), 2 * pool[b] + 2 * pool_sd[b], liver_thr)
     reason[np.isnan(bpeak) & (reason == "")] = "baseline has no SULpeak"
-    reason[np.isnan(thr) & (reason == "")] = "baseline has no liver reference"
+    reason[np.isnan(thr) & (reason == "")] = "baseline has neither liver nor blood-pool reference"
     reason[~_ge(bpeak, thr) & (reason == "")] = "baseline not measurable"
     d_liver = liver - bliver[g]
     gate = _gt(np.abs(d_liver), 0.3) | _gt(np.abs(100 * d_liver / bliver[g]), 20.0)
@@ -289,4 +324,58 @@ def percist_cohort(scans: pd.DataFrame, *, enforce_quality: bool = True) -> pd.D
     harmonised = np.vectorize(
         {"CMR": "CR", "PMR": "PR", "SMD": "SD", "PMD": "PD", "NE": "NE"}.get, otypes=[object]
     )(native)
-    return _scan_result(f, g, patients, reason, native, harmonised)
+    if lesions is None:
+        return _scan_result(f, g, patients, reason, native, harmonised)
+    is_base = np.r_[True, g[1:] != g[:-1]]
+    total = _hottest_sums(lesions, np.where(is_base, thr[g], 0.0), rows)
+    total = np.where(listed, total, np.where(np.isnan(peak), 0.0, np.nan))
+    base_sum = np.where(reason == "", total[b], np.nan)
+    bs = base_sum[g]
+    bs = np.where(bs > 0, bs, np.nan)  # a zero or missing baseline sum gives no change
+    change = 100 * (total - bs) / bs
+    out = _scan_result(
+        f,
+        g,
+        patients,
+        reason,
+        native,
+        harmonised,
+        {"sum_change_pct": change},
+    )
+    return out.assign(baseline_sum_sul_peak=base_sum)
+
+
+def _pet_lesions(cells: pd.Series) -> pd.DataFrame:
+    """One row per listed lesion: ``scan`` (row of ``cells``), ``organ`` (a code per organ
+    name, stripped and lower-cased) and ``sul``."""
+    scan, organs, suls = [], [], []
+    for i, cell in enumerate(cells.tolist()):
+        if isinstance(cell, str):
+            for _label, organ, sul in percist.lesion_items(cell):
+                scan.append(i)
+                organs.append(organ)
+                suls.append(sul)
+    codes, names = pd.factorize(pd.Series(organs, dtype=object))
+    same = pd.factorize(pd.Series([str(x).strip().lower() for x in names], dtype=object))[0]
+    return pd.DataFrame(
+        {
+            "scan": np.asarray(scan, dtype=np.int64),
+            "organ": same[codes] if len(codes) else codes,
+            "sul": np.asarray(suls, dtype=float),
+        }
+    )
+
+
+def _hottest_sums(lesions: pd.DataFrame, minimum: np.ndarray, rows: int) -> np.ndarray:
+    """Per scan: the sum of SULpeaks of up to 5 hottest lesions ≥ ``minimum``, ≤2 per organ
+    (the rule of :func:`.percist.hottest_sum`, hottest first; which of two equally hot lesions
+    comes first does not change the sum, so labels are not needed)."""
+    scan, sul, organ = (lesions[c].to_numpy() for c in ("scan", "sul", "organ"))
+    order = np.lexsort((-sul, scan))
+    order = order[_ge(sul[order], minimum[scan[order]])]
+    by_organ = scan[order] * (organ.max(initial=0) + 1) + organ[order]
+    rank = pd.Series(by_organ).groupby(by_organ).cumcount().to_numpy()
+    order = order[rank < percist.SUM_PER_ORGAN]
+    rank = pd.Series(scan[order]).groupby(scan[order]).cumcount().to_numpy()
+    order = order[rank < percist.SUM_LESIONS]
+    return np.bincount(scan[order], weights=sul[order], minlength=rows)

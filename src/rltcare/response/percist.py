@@ -25,6 +25,7 @@ baseline. A follow-up with no lesion listed and no SULpeak (nothing seen) sums t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -57,18 +58,21 @@ class PetLesion(BaseModel):
     sul_peak: float = Field(ge=0)
 
 
-def _parse_lesions(value):
-    """``"P1@bone=6.2;P2@liver=4.1"`` (a CSV cell) → lesion records; lists pass through."""
-    if not isinstance(value, str):
-        return value
-    out = []
-    for item in filter(None, (part.strip() for part in value.split(";"))):
+def lesion_items(cell: str) -> Iterator[tuple[str, str, str]]:
+    """(label, organ, SULpeak text) of each lesion in ``"P1@bone=6.2;P2@liver=4.1"``."""
+    for item in filter(None, (part.strip() for part in cell.split(";"))):
         label, _, rest = item.partition("@")
         organ, _, peak = rest.partition("=")
         if not (label and organ and peak):
             raise ValueError(f"lesion '{item}' is not label@organ=SULpeak")
-        out.append({"lesion_id": label, "organ": organ, "sul_peak": peak})
-    return out
+        yield label, organ, peak
+
+
+def _parse_lesions(value):
+    """A CSV cell of lesions (:func:`lesion_items`) → lesion records; lists pass through."""
+    if not isinstance(value, str):
+        return value
+    return [{"lesion_id": a, "organ": o, "sul_peak": p} for a, o, p in lesion_items(value)]
 
 
 class PetScan(BaseModel):

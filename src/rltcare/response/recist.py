@@ -16,7 +16,8 @@ PCWG3 modification: Scher HI et al. J Clin Oncol 2016;34:1402-18 (Table 2).
   with ``pcwg3=True`` new bone lesions count only through the 2+2 rule;
 - best overall response, optionally confirmed (CR/PR repeated ≥4 weeks later; SD needs
   ``min_sd_weeks`` from baseline);
-- lesions that split or coalesce (``split_from``, ``merged_into``): see :mod:`.recist_split`.
+- validation, measurability and target selection: :mod:`.recist_baseline`; lesions that
+  split or coalesce (``split_from``, ``merged_into``): :mod:`.recist_split`.
   A target that disappears and later reappears on its own is NE with the reason (a reader
   must decide), never a silent guess.
 """
@@ -24,7 +25,6 @@ PCWG3 modification: Scher HI et al. J Clin Oncol 2016;34:1402-18 (Table 2).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,11 +39,10 @@ from rltcare.response.base import (
     percent_change,
 )
 from rltcare.response.bone import BoneScan, bone_progression
-from rltcare.response.recist_split import resolve
+from rltcare.response.recist_baseline import check, select_targets, to_mm
 
 CRITERION = "RECIST"
 VERSION = "1.1 (Eisenhauer, Eur J Cancer 45:228)"
-LENGTH_UNITS = {"mm": 1.0, "cm": 10.0}
 HARMONISED = {"CR": "CR", "PR": "PR", "SD": "SD", "PD": "PD", "NE": "NE", "Non-CR/Non-PD": "SD"}
 ORDER = ("CR", "PR", "SD", "Non-CR/Non-PD", "PD", "NE")
 
@@ -77,124 +76,6 @@ class LesionSeries(BaseModel):
     bone_scans: list[BoneScan] = []
 
 
-class _Baseline(BaseModel):
-    targets: dict[str, LesionObservation]
-    non_targets: dict[str, LesionObservation]
-
-
-def _mm(o: LesionObservation) -> float | None:
-    return None if o.diameter is None else o.diameter * LENGTH_UNITS[o.unit.strip().lower()]
-
-
-def _check(series: LesionSeries) -> tuple[dt.date, dict, list, list[Rule]]:
-    """Validate and index observations: (baseline date, {(lesion, date): obs}, observations
-    with split lesions folded into their parent, rules on splits and coalescences)."""
-    obs = series.observations
-    if not obs:
-        raise NotEvaluable("no lesion observations")
-    units = {o.unit.strip().lower() for o in obs}
-    if not units <= set(LENGTH_UNITS):
-        raise NotEvaluable(f"unknown length unit(s) {sorted(units - set(LENGTH_UNITS))}; use mm")
-    if len(units) > 1:
-        raise NotEvaluable(f"mixed units {sorted(units)} in one patient; convert to mm first")
-    not_new = [o.date for o in obs if not o.new]
-    base = series.baseline_date or (min(not_new) if not_new else None)
-    if base is None:
-        raise NotEvaluable("no baseline observation (every lesion is marked new)")
-    obs, notes = resolve(obs, base, _mm)
-    index: dict = {}
-    for o in obs:
-        if o.date < base:
-            raise NotEvaluable(
-                f"lesion {o.lesion_id} observed on {o.date}, before baseline {base}",
-                lesion=o.lesion_id,
-            )
-        if o.new and o.date == base:
-            raise NotEvaluable(f"lesion {o.lesion_id} is marked new at baseline {base}")
-        if (o.lesion_id, o.date) in index:
-            raise NotEvaluable(f"lesion {o.lesion_id} has two observations on {o.date}")
-        index[(o.lesion_id, o.date)] = o
-    at_base = {o.lesion_id for o in obs if o.date == base}
-    for o in obs:
-        if o.date > base and not o.new and o.lesion_id not in at_base:
-            raise NotEvaluable(
-                f"lesion {o.lesion_id} has follow-up on {o.date} but no baseline and is not "
-                "marked new",
-                lesion=o.lesion_id,
-            )
-    return base, index, obs, notes
-
-
-def _measurable(o: LesionObservation) -> tuple[bool, bool, str]:
-    """(measurable, followed as non-target, why) for a baseline lesion."""
-    d = _mm(o)
-    if o.organ.strip().lower() == "bone":
-        return False, True, "bone lesion: non-measurable, non-target"
-    if d is None:
-        return False, True, "no diameter: non-measurable, non-target"
-    if o.node:
-        if at_least(d, 15.0):
-            return True, True, f"node short axis {d:g} mm ≥15 mm: measurable"
-        if at_least(d, 10.0):
-            return False, True, f"node short axis {d:g} mm in 10-<15 mm: pathological non-target"
-        return False, False, f"node short axis {d:g} mm <10 mm: normal, not followed"
-    if at_least(d, 10.0):
-        return True, True, f"longest diameter {d:g} mm ≥10 mm: measurable"
-    return False, True, f"longest diameter {d:g} mm <10 mm: non-measurable, non-target"
-
-
-def _select(base_obs: list[LesionObservation], pcwg3: bool, rules: list[Rule]) -> _Baseline:
-    per_organ, total = (5, None) if pcwg3 else (2, 5)
-    verdict = {o.lesion_id: _measurable(o) for o in base_obs}
-    chosen = [o for o in base_obs if o.target]
-    if chosen:
-        for o in chosen:
-            if not verdict[o.lesion_id][0]:
-                raise NotEvaluable(
-                    f"lesion {o.lesion_id} chosen as target is not measurable "
-                    f"({verdict[o.lesion_id][2]})",
-                    lesion=o.lesion_id,
-                )
-        counts: dict[str, int] = defaultdict(int)
-        for o in chosen:
-            counts[_site(o)] += 1
-        over = {k: n for k, n in counts.items() if n > per_organ}
-        if over or (total and len(chosen) > total):
-            raise NotEvaluable(
-                f"too many targets: {len(chosen)} in all, per organ {dict(counts)} "
-                f"(limit {total or 'none'} in all, {per_organ} per organ)"
-            )
-        how = "marked by the reader"
-    else:
-        chosen, counts = [], defaultdict(int)
-        candidates = sorted(
-            (o for o in base_obs if verdict[o.lesion_id][0]), key=lambda o: (-_mm(o), o.lesion_id)
-        )
-        for o in candidates:
-            if counts[_site(o)] < per_organ and (total is None or len(chosen) < total):
-                chosen.append(o)
-                counts[_site(o)] += 1
-        how = f"largest measurable, ≤{per_organ} per organ" + (
-            f", ≤{total} in all" if total else ""
-        )
-    targets = {o.lesion_id: o for o in chosen}
-    non_targets = {
-        o.lesion_id: o for o in base_obs if o.lesion_id not in targets and verdict[o.lesion_id][1]
-    }
-    rules.append(
-        Rule(
-            rule="target-selection",
-            text=f"targets {sorted(targets)} ({how}); non-targets {sorted(non_targets)}",
-            numbers={k: v[2] for k, v in verdict.items()},
-        )
-    )
-    return _Baseline(targets=targets, non_targets=non_targets)
-
-
-def _site(o: LesionObservation) -> str:
-    return "lymph node" if o.node else o.organ.strip().lower()
-
-
 def _target_response(b, index, date, base_sum, nadir, gone, rules) -> tuple[str | None, dict]:
     if not b.targets:
         return None, {}
@@ -202,7 +83,7 @@ def _target_response(b, index, date, base_sum, nadir, gone, rules) -> tuple[str 
     for lid, o0 in b.targets.items():
         o = index.get((lid, date))
         merged = o is not None and o.merged_into is not None
-        d = 0.0 if o is not None and (o.status == "absent" or merged) else (_mm(o) if o else None)
+        d = 0.0 if o is not None and (o.status == "absent" or merged) else (to_mm(o) if o else None)
         if d is not None and d > 0 and lid in gone and not o0.node:
             raise NotEvaluable(
                 f"target {lid} disappeared on {gone[lid]} and reappeared on {date} ({d:g} mm); "
@@ -246,9 +127,10 @@ def _target_response(b, index, date, base_sum, nadir, gone, rules) -> tuple[str 
         return "NE", nums | {"complete": False}
     nodes_small = all(not at_least(d, 10.0) for k, d in diam.items() if b.targets[k].node)
     if pd:
+        # a nadir of 0 (every target gone, nodes recorded as 0): any sum is ≥20% above it
+        rise = f"{percent_change(total, nadir):+.1f}% (≥20%)" if nadir > 0 else "above 0"
         why = (
-            f"sum {total:g} mm is {percent_change(total, nadir):+.1f}% (≥20%) and "
-            f"+{total - nadir:g} mm (≥5 mm) above nadir {nadir:g} mm"
+            f"sum {total:g} mm is {rise} and +{total - nadir:g} mm (≥5 mm) above nadir {nadir:g} mm"
         )
         cat = "PD"
     elif all(d == 0 for k, d in diam.items() if not b.targets[k].node) and nodes_small:
@@ -281,11 +163,11 @@ def _non_target_response(b, index, date) -> str | None:
             states.append("PD")
         elif (
             o.status == "absent"
-            or _mm(o) == 0
-            or (o0.node and _mm(o) is not None and _mm(o) < 10.0)
+            or to_mm(o) == 0
+            or (o0.node and to_mm(o) is not None and to_mm(o) < 10.0)
         ):
             states.append("absent")
-        elif o.status == "present" or _mm(o) is not None:
+        elif o.status == "present" or to_mm(o) is not None:
             states.append("present")
         else:
             states.append("NE")
@@ -361,12 +243,12 @@ def evaluate(
 ) -> Response:
     """Assess one patient's lesions under RECIST 1.1 (``pcwg3=True``: PCWG3 modification)."""
     options = {"pcwg3": pcwg3, "confirm": confirm, "min_sd_weeks": min_sd_weeks}
-    base, index, observations, rules = _check(series)
+    base, index, observations, rules = check(series)
     base_obs = [o for o in observations if o.date == base]
-    b = _select(base_obs, pcwg3, rules)
+    b = select_targets(base_obs, pcwg3, rules)
     if not b.targets and not b.non_targets:
         raise NotEvaluable("no measurable or non-measurable disease at baseline")
-    base_sum = sum(_mm(o) for o in b.targets.values())
+    base_sum = sum(to_mm(o) for o in b.targets.values())
     bone = bone_progression(base, series.bone_scans) if pcwg3 else None
     if bone is not None:
         rules.append(bone)

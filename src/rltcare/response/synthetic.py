@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from rltcare.response import eortc, pcwg3, percist, recip, recist
+from rltcare.response import cohort_recist, eortc, pcwg3, percist, recip, recist
 
 START = np.datetime64("2024-01-01")
 
@@ -43,10 +43,21 @@ def psa_frame(n: int, rng: np.random.Generator, values: int = 20) -> pd.DataFram
 
 
 def lesion_frame(
-    n: int, rng: np.random.Generator, lesions: int = 3, visits: int = 3
+    n: int,
+    rng: np.random.Generator,
+    lesions: int = 3,
+    visits: int = 3,
+    *,
+    split_share: float = 0.0,
+    merge_share: float = 0.0,
 ) -> pd.DataFrame:
     """``lesions`` lesions per patient at baseline and ``visits - 1`` follow-ups; new lesions
-    in some patients at the last visit (≈ n·lesions·visits rows)."""
+    in some patients at the last visit (≈ n·lesions·visits rows).
+
+    With ``split_share`` (``merge_share``) > 0, that share of patients has lesion "0" split
+    into "0a" and "0b" (lesion "1" coalesced into "2") at the last visit, in the columns
+    ``split_from`` and ``merged_into``.
+    """
     pid = np.repeat(np.arange(n), lesions)
     lid = np.tile(np.arange(lesions), n)
     organs = np.array(["liver", "lung", "lymph node", "bone", "adrenal"])
@@ -90,7 +101,30 @@ def lesion_frame(
             }
         )
     )
-    return pd.concat(rows, ignore_index=True)
+    frame = pd.concat(rows, ignore_index=True)
+    if split_share > 0 or merge_share > 0:
+        frame = _split_and_merge(frame, rng, n, visits, split_share, merge_share)
+    return frame
+
+
+def _split_and_merge(frame, rng, n, visits, split_share, merge_share) -> pd.DataFrame:
+    last = frame["date"].eq(START + np.timedelta64(56 * (visits - 1), "D")) & ~frame["new"]
+    split = np.flatnonzero(rng.random(n) < split_share)
+    merge = np.flatnonzero(rng.random(n) < merge_share)
+    frame = frame.assign(split_from=None, merged_into=None)
+    whole = last & frame["patient_id"].isin(split) & (frame["lesion_id"] == "0")
+    parts = [
+        frame[whole].assign(
+            lesion_id=name, split_from="0", diameter_mm=share * frame["diameter_mm"]
+        )
+        for name, share in (("0a", 0.6), ("0b", 0.5))
+    ]
+    into = last & frame["patient_id"].isin(merge)
+    one, two = into & (frame["lesion_id"] == "1"), into & (frame["lesion_id"] == "2")
+    merged = frame.loc[one, ["patient_id", "diameter_mm"]].set_index("patient_id")["diameter_mm"]
+    frame.loc[two, "diameter_mm"] += frame.loc[two, "patient_id"].map(merged).to_numpy()
+    frame.loc[one, ["diameter_mm", "merged_into"]] = [np.nan, "2"]
+    return pd.concat([frame[~whole], *parts], ignore_index=True)
 
 
 def scan_frames(n: int, rng: np.random.Generator, scans: int = 3) -> dict[str, pd.DataFrame]:
@@ -135,6 +169,21 @@ def scan_frames(n: int, rng: np.random.Generator, scans: int = 3) -> dict[str, p
     }
 
 
+def pet_lesion_lists(percist: pd.DataFrame, rng: np.random.Generator, per_scan: int = 4):
+    """The PERCIST table with ``lesions`` (``L0@organ=SULpeak;…``, the hottest first, at the
+    scan's SULpeak) instead of ``sul_peak``: input for the secondary sum."""
+    rows = len(percist)
+    organs = np.array(["liver", "bone", "lymph node", "lung"])
+    peak = percist["sul_peak"].to_numpy()
+    share = np.c_[np.ones(rows), rng.uniform(0.2, 1.0, (rows, per_scan - 1))]
+    cells = pd.Series("", index=percist.index)
+    for i in range(per_scan):
+        organ = pd.Series(organs[rng.integers(0, len(organs), rows)], index=percist.index)
+        sul = pd.Series(np.round(peak * share[:, i], 2), index=percist.index).astype(str)
+        cells += ("" if i == 0 else ";") + f"L{i}@" + organ + "=" + sul
+    return percist.assign(sul_peak=np.nan, lesions=cells)
+
+
 def _iso(value) -> str:
     return str(np.datetime64(value, "D"))
 
@@ -151,20 +200,7 @@ def psa_series(frame: pd.DataFrame) -> Iterator[pcwg3.PsaSeries]:
 
 
 def lesion_series(frame: pd.DataFrame) -> Iterator[recist.LesionSeries]:
-    for pid, g in frame.groupby("patient_id", sort=True):
-        obs = [
-            recist.LesionObservation(
-                lesion_id=str(r.lesion_id),
-                date=_iso(r.date),
-                organ=r.organ,
-                node=bool(r.node),
-                diameter=None if np.isnan(r.diameter_mm) else r.diameter_mm,
-                status=r.status or None,
-                new=bool(r.new),
-            )
-            for r in g.itertuples()
-        ]
-        yield recist.LesionSeries(patient_id=str(pid), observations=obs)
+    return (series for _, series in cohort_recist.lesion_series(frame))
 
 
 def scan_series(criterion: str, frame: pd.DataFrame) -> Iterator:

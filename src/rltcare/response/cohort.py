@@ -155,9 +155,7 @@ def pcwg3_cohort(
     )
 
 
-def _scan_frame(
-    scans: pd.DataFrame, columns: list[str]
-) -> tuple[pd.DataFrame, np.ndarray, pd.Index, np.ndarray]:
+def _scan_frame(scans: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Index, np.ndarray]:
     f = scans.assign(day=_days(scans["date"])).sort_values(
         ["patient_id", "day"], kind="stable", ignore_index=True
     )
@@ -199,7 +197,7 @@ def _scan_result(f, g, patients, reason, native, harmonised, at_best=None) -> pd
 def recip_cohort(scans: pd.DataFrame) -> pd.DataFrame:
     """RECIP 1.0 (quantitative). Columns: ``patient_id``, ``date``, ``tumour_volume_ml``,
     ``new_lesions``."""
-    f, g, patients, reason = _scan_frame(scans, [])
+    f, g, patients, reason = _scan_frame(scans)
     vol, new = f["tumour_volume_ml"].to_numpy(dtype=float), f["new_lesions"].to_numpy(dtype=bool)
     base = vol[_first_true(g, np.ones(len(g), bool), len(patients))]
     reason[~(base > 0) & (reason == "")] = "baseline has no positive PSMA-positive tumour volume"
@@ -216,7 +214,7 @@ def eortc_cohort(scans: pd.DataFrame, *, one_cycle_pmr_pct: float = 15.0) -> pd.
     """EORTC 1999. Columns: ``patient_id``, ``date``, ``suv``, ``cycles_given``,
     ``new_lesions``; optional ``extent_increase``, ``complete_resolution``,
     ``longest_dimension_mm``."""
-    f, g, patients, reason = _scan_frame(scans, [])
+    f, g, patients, reason = _scan_frame(scans)
     if not 15.0 <= one_cycle_pmr_pct <= 25.0:
         reason[:] = f"one_cycle_pmr_pct {one_cycle_pmr_pct:g} outside the 15-25% of EORTC"
     n, rows = len(patients), len(g)
@@ -261,7 +259,7 @@ def percist_cohort(scans: pd.DataFrame, *, enforce_quality: bool = True) -> pd.D
     ``lesions`` (``label@organ=SULpeak;…``: the hottest is the SULpeak when that is empty,
     and the secondary sum is reported as ``baseline_sum_sul_peak`` and ``sum_change_pct``
     at the deciding scan)."""
-    f, g, patients, reason = _scan_frame(scans, [])
+    f, g, patients, reason = _scan_frame(scans)
     n, rows = len(patients), len(g)
     col = lambda c: f[c].to_numpy(dtype=float) if c in f else np.full(rows, np.nan)  # noqa: E731
     peak, liver, sd, tlg, up, pool, pool_sd = (

@@ -20,7 +20,7 @@ from rltcare.registry.importers import import_tables, read_upload
 from rltcare.registry.importers.reader import MAX_BYTES
 from rltcare.registry.models import CLINICAL
 from rltcare.registry.schema import SCHEMAS
-from rltcare.web.registry_deps import CallerDep, SessionDep, client_address
+from rltcare.web.registry_deps import CallerDep, SessionDep, client_address, timeline_cache
 from rltcare.web.routes.registry_pages import pages
 
 api = APIRouter(prefix="/api/v1/registry", tags=["registry"])
@@ -192,9 +192,11 @@ for _model in CLINICAL:
 @api.get(
     "/patient/{patient_id}/timeline", operation_id="registry_timeline", response_model=Timeline
 )
-def timeline(patient_id: int, session: SessionDep, caller: CallerDep) -> Timeline:
+def timeline(patient_id: int, session: SessionDep, caller: CallerDep, request: Request) -> Timeline:
     """A patient with every row that belongs to them, by table."""
-    found = service.timeline(session=session, caller=caller, patient_id=patient_id)
+    found = service.timeline(
+        session=session, caller=caller, patient_id=patient_id, cache=timeline_cache(request)
+    )
     rows = {
         t: [r.model_dump(mode="json") for r in v]
         for t, v in found.items()

@@ -40,6 +40,41 @@ def _sqlite_columns(columns: list[list[Any]]) -> list[list[Any]]:
     return out
 
 
+def _copy_value(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):  # datetime too: ISO 8601 with its offset
+        return value.isoformat()
+    if isinstance(value, str):
+        # str.replace runs in C; str.translate with a table is ten times slower on long text
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return repr(value)  # int, float: repr round-trips exactly
+
+
+def _copy_column(values: list[Any]) -> list[str]:
+    """A column as COPY text; each distinct value is converted once.
+
+    Building the text here and sending it in one piece is several times faster
+    than psycopg's per-row ``write_row``, which looks up a dumper for every value.
+    """
+    cache: dict[Any, str] = {}
+    out = []
+    for value in values:
+        try:
+            out.append(cache[value])
+        except KeyError:
+            out.append(cache.setdefault(value, _copy_value(value)))
+    return out
+
+
 def insert_rows(
     connection: Connection, table: str, names: Sequence[str], columns: list[list[Any]]
 ) -> None:
@@ -49,9 +84,11 @@ def insert_rows(
     raw = connection.connection.driver_connection
     quoted = ", ".join(f'"{n}"' for n in names)
     if connection.dialect.name == "postgresql":
+        text = "".join(
+            "\t".join(row) + "\n" for row in zip(*map(_copy_column, columns), strict=True)
+        )
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-            for row in zip(*columns, strict=True):
-                copy.write_row(row)
+            copy.write(text)
         return
     marks = ", ".join("?" * len(names))
     cursor = raw.cursor()

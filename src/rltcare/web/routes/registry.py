@@ -21,12 +21,14 @@ from rltcare.registry.importers.reader import MAX_BYTES
 from rltcare.registry.models import CLINICAL
 from rltcare.registry.schema import SCHEMAS
 from rltcare.web.registry_deps import CallerDep, SessionDep, client_address, timeline_cache
+from rltcare.web.routes.registry_forms import forms
 from rltcare.web.routes.registry_pages import pages
 
 api = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 UPLOAD_LIMIT = 50 * 1024 * 1024
 
 __all__ = ["api", "pages"]
+pages.include_router(forms)  # data-entry pages live in their own module
 
 
 class TokenRequest(BaseModel):

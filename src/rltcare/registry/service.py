@@ -21,6 +21,7 @@ from rltcare.errors import InputError
 from rltcare.registry.access import Caller, analyst_key
 from rltcare.registry.auth import deployment_secret
 from rltcare.registry.errors import ConflictError, NotFoundError, PermissionDeniedError
+from rltcare.registry.filters import MAX_PAGE, Listing, narrowed, ordering
 from rltcare.registry.models import (
     BY_TABLE,
     CLINICAL,
@@ -34,7 +35,6 @@ from rltcare.registry.models import (
 from rltcare.registry.readcache import HeadCache, audit_head
 from rltcare.registry.schema import SCHEMAS, SERVER_SIDE
 
-MAX_PAGE = 1000
 #: Tables deleted with a patient, children before parents.
 PATIENT_CHILDREN = [m for m in reversed(CLINICAL) if m not in (Centre, Patient)]
 
@@ -105,16 +105,27 @@ def list_rows(
     filters: dict[str, Any] | None = None,
     offset: int = 0,
     limit: int = 100,
+    listing: Listing | None = None,
 ) -> tuple[list[BaseModel], int]:
-    """One page of a table's rows that the caller may read, and how many there are in all."""
+    """One page of a table's rows that the caller may read, and how many there are in all.
+
+    ``filters`` are column equalities (the pages' search); ``listing`` holds the API's
+    filters, sort and page (see :mod:`rltcare.registry.filters`) and overrides
+    ``offset`` and ``limit``.
+    """
     model = model_for(table)
     if caller.pseudonymised and (filters or {}).get("pseudonym"):
         raise PermissionDeniedError("analysts cannot look patients up by their pseudonym")
+    if listing is not None:
+        offset, limit = listing.offset, listing.limit
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputError(f"limit must be 1 to {MAX_PAGE} and offset 0 or more", field="limit")
     query = _filtered(scoped(select(model), model, caller), model, filters or {})
+    if listing is not None:
+        query = narrowed(query, model, listing)
+    order = ordering(model, listing, pseudonymised=caller.pseudonymised)
     count = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(model.id).offset(offset).limit(limit)).all()
+    rows = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
     return [present(session, caller, row) for row in rows], count
 
 

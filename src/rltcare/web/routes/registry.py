@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from rltcare.registry import auth, service
 from rltcare.registry.audit import AuditEntry, verify
 from rltcare.registry.exporters import export_frames
+from rltcare.registry.filters import LISTINGS
 from rltcare.registry.importers import import_tables, read_upload
 from rltcare.registry.importers.reader import MAX_BYTES
 from rltcare.registry.models import CLINICAL
@@ -115,26 +116,16 @@ def _add_table_routes(table: str) -> None:
         operation_id=f"registry_list_{table}",
         response_model=s.List,
         summary=f"List {table} rows",
+        description=f"One page of the {table} rows in your centres, narrowed by every filter "
+        "given (unknown parameters are refused), sorted by `sort`.",
     )
     def listing(
         session: SessionDep,
         caller: CallerDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
-        patient_id: int | None = None,
-        centre_id: int | None = None,
+        query: Annotated[LISTINGS[table], Query()],
     ):
-        filters = (
-            {"patient_id": patient_id}
-            if child
-            else {"centre_id": centre_id}
-            if table == "patient"
-            else {}
-        )
-        rows, count = service.list_rows(
-            session=session, caller=caller, table=table, filters=filters, offset=offset, limit=limit
-        )
-        return s.List(data=rows, count=count, offset=offset, limit=limit)
+        rows, count = service.list_rows(session=session, caller=caller, table=table, listing=query)
+        return s.List(data=rows, count=count, offset=query.offset, limit=query.limit)
 
     @api.get(
         f"/{table}/{{row_id}}",

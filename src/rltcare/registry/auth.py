@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from rltcare.errors import InputError, UnknownNameError
+from rltcare.registry import audit
 from rltcare.registry.access import ROLES, Caller
 from rltcare.registry.accounts import ApiToken, LoginFailure, Meta, User, WebSession, user_centre
 from rltcare.registry.errors import AuthenticationError, RateLimitedError
@@ -169,9 +170,12 @@ def session_caller(*, session: Session, key: str) -> tuple[Caller, str]:
     return Caller(username=username, role=role, centre_ids=centres, user_id=user_id), csrf
 
 
-def purge_expired_sessions(*, session: Session, commit: bool = True) -> int:
-    """Delete browser sessions past their expiry; returns how many."""
+def purge_expired_sessions(*, session: Session, actor: str = "system", commit: bool = True) -> int:
+    """Delete browser sessions past their expiry, with an audit entry; returns how many."""
     gone = session.execute(delete(WebSession).where(WebSession.expires_at <= _now())).rowcount
+    if gone:
+        record = audit.canonical({"expired_sessions": gone})
+        audit.append(session.connection(), actor, [("purge", "web_session", 0, None, record)])
     if commit:
         session.commit()
     return gone

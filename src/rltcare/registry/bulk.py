@@ -60,19 +60,18 @@ def _copy_value(value: Any) -> str:
 
 
 def _copy_column(values: list[Any]) -> list[str]:
-    """A column as COPY text; each distinct value is converted once.
+    """A column as COPY text: numbers through ``repr`` in C, other values converted once each.
 
     Building the text here and sending it in one piece is several times faster
     than psycopg's per-row ``write_row``, which looks up a dumper for every value.
     """
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, int | float) and not isinstance(sample, bool):
+        if None not in values:
+            return list(map(repr, values))
+        return ["\\N" if v is None else repr(v) for v in values]
     cache: dict[Any, str] = {}
-    out = []
-    for value in values:
-        try:
-            out.append(cache[value])
-        except KeyError:
-            out.append(cache.setdefault(value, _copy_value(value)))
-    return out
+    return [cache[v] if v in cache else cache.setdefault(v, _copy_value(v)) for v in values]
 
 
 def insert_rows(
@@ -84,9 +83,7 @@ def insert_rows(
     raw = connection.connection.driver_connection
     quoted = ", ".join(f'"{n}"' for n in names)
     if connection.dialect.name == "postgresql":
-        text = "".join(
-            "\t".join(row) + "\n" for row in zip(*map(_copy_column, columns), strict=True)
-        )
+        text = "\n".join(map("\t".join, zip(*map(_copy_column, columns), strict=True))) + "\n"
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
             copy.write(text)
         return

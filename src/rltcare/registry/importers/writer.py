@@ -16,6 +16,8 @@ from rltcare.registry.models import BY_TABLE, CLINICAL
 CHUNK = 50_000
 #: Rows per audit entry of an import (see :data:`rltcare.registry.audit.IMPORT`).
 AUDIT_BATCH = 1_000
+#: SQLite page cache during an import (KiB).
+IMPORT_CACHE_KIB = 256 * 1024
 
 
 def _python(series: pd.Series, column) -> list[Any]:
@@ -112,6 +114,21 @@ def write(
     connection: Connection, actor: str, tables: dict[str, pd.DataFrame], known: Known
 ) -> dict[str, int]:
     """Insert every table, parents first; returns rows written per table."""
+    if connection.dialect.name == "sqlite":
+        # Indexes of a table filled with millions of rows stay in memory with a larger
+        # page cache than SQLite's 2 MB default; set back below for the pooled connection.
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        try:
+            return _write(connection, actor, tables, known)
+        finally:
+            connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+    return _write(connection, actor, tables, known)
+
+
+def _write(
+    connection: Connection, actor: str, tables: dict[str, pd.DataFrame], known: Known
+) -> dict[str, int]:
     centres = dict(known.centres)
     patients = {p: pid for p, (pid, _) in known.patients.items()}
     courses = dict(known.courses)

@@ -29,6 +29,8 @@ from rltcare.web.templating import render, validate_form
 
 forms = APIRouter(include_in_schema=False)
 YES_NO = [("", ""), ("true", "yes"), ("false", "no")]
+#: Labels of the link columns, which have no description of their own.
+LINK_LABELS = {"centre_id": "Centre", "course_id": "Course"}
 
 
 def _fields(table: str, choices: dict[str, list[tuple[Any, str]]] | None = None) -> list[dict]:
@@ -48,7 +50,8 @@ def _fields(table: str, choices: dict[str, list[tuple[Any, str]]] | None = None)
         elif python is bool:
             options = YES_NO
         elif choices and name in choices:
-            options = [("", ""), *((str(k), text) for k, text in choices[name])]
+            linked = [(str(k), text) for k, text in choices[name]]
+            options = linked if len(linked) == 1 else [("", ""), *linked]  # one: chosen already
         hint = ""
         if python.__name__ == "datetime":
             hint = "ISO 8601 with a UTC offset, e.g. 2024-03-05T09:30+01:00"
@@ -57,7 +60,7 @@ def _fields(table: str, choices: dict[str, list[tuple[Any, str]]] | None = None)
         fields.append(
             {
                 "name": name,
-                "label": info.description or name,
+                "label": info.description or LINK_LABELS.get(name, name),
                 "options": options,
                 "type": "date" if python.__name__ == "date" else "text",
                 "required": info.is_required(),

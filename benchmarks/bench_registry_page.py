@@ -110,11 +110,12 @@ def _patients_of(port: int, cookie: str) -> list[int]:
 
 
 async def _client(port, cookie, ids, rng, stop_at, latencies, errors, walk=False) -> None:
-    """Pages of random patients until ``stop_at`` (``walk``: each patient once, in order)."""
+    """Pages of random patients until ``stop_at`` (``walk``: each patient once, in order,
+    or until ``stop_at``)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         for n in range(len(ids)) if walk else iter(int, 1):
-            if not walk and time.perf_counter() >= stop_at:
+            if time.perf_counter() >= stop_at:
                 break
             pid = ids[n] if walk else ids[rng.integers(len(ids))]
             request = (
@@ -161,9 +162,9 @@ def measure(folder, src, workers, clients, seconds) -> dict[str, float]:
         for code in CENTRES:
             cookie = _sign_in(port, f"editor-{code}")
             sessions.append((cookie, _patients_of(port, cookie)))
-        # Warm-up: every client walks its centre's patients once, so that each worker has
-        # read (and, where it caches, kept) every page before the clock starts.
-        _, warm_s, _ = asyncio.run(_drive(port, sessions, clients, 0, seed=0, walk=True))
+        # Warm-up: every client walks its centre's patients once (at most 60 s), so that each
+        # worker has read (and, where it caches, kept) every page before the clock starts.
+        _, warm_s, _ = asyncio.run(_drive(port, sessions, clients, 60, seed=0, walk=True))
         cpu0 = _cpu_s(server.pid)
         latencies, elapsed, errors = asyncio.run(_drive(port, sessions, clients, seconds, seed=1))
         server_cpu = _cpu_s(server.pid) - cpu0

@@ -21,6 +21,8 @@ from rltcare.registry.errors import AuthenticationError, PermissionDeniedError
 from rltcare.registry.readcache import HeadCache
 
 COOKIE = "rltcare_session"
+#: Patients whose timeline (and rendered page) each worker keeps: tens of MB at most.
+CACHED_PATIENTS = 1024
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -38,7 +40,7 @@ def timeline_cache(request: Request) -> HeadCache:
     """This process's cache of patient timelines (see :mod:`rltcare.registry.readcache`)."""
     state = request.app.state
     if not hasattr(state, "registry_timelines"):
-        state.registry_timelines = HeadCache()
+        state.registry_timelines = HeadCache(CACHED_PATIENTS)
     return state.registry_timelines
 
 
@@ -46,7 +48,7 @@ def page_cache(request: Request) -> HeadCache:
     """This process's cache of rendered patient pages, stamped like the timelines."""
     state = request.app.state
     if not hasattr(state, "registry_pages"):
-        state.registry_pages = HeadCache()
+        state.registry_pages = HeadCache(CACHED_PATIENTS)
     return state.registry_pages
 
 

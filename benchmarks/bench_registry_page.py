@@ -15,6 +15,7 @@ Reference, same run: the previous implementation (``--reference-commit``, by
 default the commit before the page was made fast), extracted with ``git archive``
 and served the same way on the same database; ratios new/reference are printed.
 Usage: python benchmarks/bench_registry_page.py [--clients 50] [--seconds 20] [--workers 2]
+       [--pause 1.0]  (each client reads a page for 1 s on average before the next)
        [--reference-commit 4f3201f | --no-reference]
 """
 
@@ -109,10 +110,35 @@ def _patients_of(port: int, cookie: str) -> list[int]:
         offset += 50
 
 
-async def _client(port, cookie, ids, rng, stop_at, latencies, errors, walk=False) -> None:
+async def _get(connection, port: int, request: bytes) -> bytes:
+    """One request on a kept-alive connection (reopened if the server closed it)."""
+    for attempt in (1, 2):
+        if connection[0] is None:
+            connection[:] = await asyncio.open_connection("127.0.0.1", port)
+        reader, writer = connection
+        try:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+            connection[:] = [None, None]  # idle too long for the server's keep-alive
+            if attempt == 2:
+                raise
+            continue
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        await reader.readexactly(length)
+        return head
+    raise AssertionError("unreachable")
+
+
+async def _client(port, cookie, ids, rng, stop_at, latencies, errors, walk=False, pause=0.0):
     """Pages of random patients until ``stop_at`` (``walk``: each patient once, in order,
-    or until ``stop_at``)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    or until ``stop_at``); ``pause``: mean seconds spent reading a page."""
+    connection: list = [None, None]
     try:
         for n in range(len(ids)) if walk else iter(int, 1):
             if time.perf_counter() >= stop_at:
@@ -122,23 +148,19 @@ async def _client(port, cookie, ids, rng, stop_at, latencies, errors, walk=False
                 f"GET /registry/patient/{pid} HTTP/1.1\r\nhost: bench\r\ncookie: {cookie}\r\n\r\n"
             )
             t0 = time.perf_counter()
-            writer.write(request.encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            await reader.readexactly(length)
+            head = await _get(connection, port, request.encode())
             latencies.append(time.perf_counter() - t0)
             if not head.startswith(b"HTTP/1.1 200"):
                 errors.append(head.split(b"\r\n", 1)[0].decode())
+            if pause:  # a reader looking at the page: exponential, mean ``pause``
+                await asyncio.sleep(rng.exponential(pause))
     finally:
-        writer.close()
+        if connection[1] is not None:
+            connection[1].close()
 
 
 async def _drive(
-    port, sessions, clients, seconds, seed, walk=False
+    port, sessions, clients, seconds, seed, walk=False, pause=0.0
 ) -> tuple[list[float], float, list[str]]:
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(clients)]
     latencies: list[float] = []
@@ -147,14 +169,16 @@ async def _drive(
     stop_at = t0 + seconds
     await asyncio.gather(
         *(
-            _client(port, *sessions[i % len(sessions)], rngs[i], stop_at, latencies, errors, walk)
+            _client(
+                port, *sessions[i % len(sessions)], rngs[i], stop_at, latencies, errors, walk, pause
+            )
             for i in range(clients)
         )
     )
     return latencies, time.perf_counter() - t0, errors
 
 
-def measure(folder, src, workers, clients, seconds) -> dict[str, float]:
+def measure(folder, src, workers, clients, seconds, pause=0.0) -> dict[str, float]:
     port = _free_port()
     server = _start(folder, src, port, workers)
     try:
@@ -166,7 +190,9 @@ def measure(folder, src, workers, clients, seconds) -> dict[str, float]:
         # worker has read (and, where it caches, kept) every page before the clock starts.
         _, warm_s, _ = asyncio.run(_drive(port, sessions, clients, 60, seed=0, walk=True))
         cpu0 = _cpu_s(server.pid)
-        latencies, elapsed, errors = asyncio.run(_drive(port, sessions, clients, seconds, seed=1))
+        latencies, elapsed, errors = asyncio.run(
+            _drive(port, sessions, clients, seconds, seed=1, pause=pause)
+        )
         server_cpu = _cpu_s(server.pid) - cpu0
     finally:
         server.terminate()
@@ -218,19 +244,26 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="mean seconds a client reads a page before the next (0: none, a closed loop)",
+    )
     parser.add_argument("--reference-commit", default="4f3201f")
     parser.add_argument("--no-reference", action="store_true")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     src = REPO / "src"
     _make_demo(folder, src)
-    print(f"{args.clients} concurrent signed-in clients, closed loop, {args.seconds:.0f} s each")
-    new = measure(folder, src, args.workers, args.clients, args.seconds)
+    loop = f"a pause of {args.pause} s on average between pages" if args.pause else "closed loop"
+    print(f"{args.clients} concurrent signed-in clients, {loop}, {args.seconds:.0f} s each")
+    new = measure(folder, src, args.workers, args.clients, args.seconds, args.pause)
     print(_line(f"this tree, {args.workers} workers", new))
     if args.no_reference:
         return
     old_src = _reference_src(args.reference_commit, Path(tempfile.mkdtemp()))
-    old = measure(folder, old_src, None, args.clients, args.seconds)
+    old = measure(folder, old_src, None, args.clients, args.seconds, args.pause)
     print(_line(f"reference {args.reference_commit}, 1 process", old))
     print(
         f"ratios this/reference: pages/s {new['pages_s'] / old['pages_s']:.1f}, "

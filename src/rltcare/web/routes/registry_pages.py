@@ -177,8 +177,10 @@ def _render_patient(request: Request, found: dict[str, Any], can_edit: bool) -> 
 async def patient_page(request: Request, patient_id: int):
     """A patient's timeline: cycles, tumour markers, imaging, adverse events.
 
-    ``async`` on purpose: a page answered from the caches costs three indexed
-    queries of well under a millisecond, cheaper inline than a hop to a thread.
+    ``async`` on purpose: a page answered from the caches costs two indexed queries
+    of well under a millisecond, cheaper inline than a hop to a worker thread. A
+    miss (after any write) reads one patient's rows, a few milliseconds during
+    which this worker's other requests wait; the other workers go on serving.
     The rendered page is cached per patient, view (pseudonymised or not, editable
     or not) and audit head; the viewer's CSRF token is put in on the way out.
     """

@@ -30,7 +30,7 @@ _HEAD_QUERY = select(func.max(AuditEntry.id))
 
 def audit_head(session: Session) -> int:
     """The id of the newest audit entry (0 for an empty trail): one index lookup."""
-    return session.scalar(_HEAD_QUERY) or 0
+    return session.connection().execute(_HEAD_QUERY).scalar() or 0
 
 
 class HeadCache:

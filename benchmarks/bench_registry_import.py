@@ -105,20 +105,21 @@ def reference(engine, typed_labs: list[dict]) -> float:
     return time.perf_counter() - t0
 
 
-def import_only(settings: Settings, data: dict[str, pd.DataFrame]) -> tuple[float, dict]:
+def import_only(settings: Settings, data: dict[str, pd.DataFrame]) -> tuple[float, float, dict]:
+    """Wall and CPU seconds of one import (CPU: this process only, not a database server)."""
     engine = make_engine(settings)
     migrate.upgrade(engine)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with make_sessionmaker(engine)() as session:
         report = import_tables(session=session, caller=SYSTEM, frames=data)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     engine.dispose()
-    return elapsed, report.to_dict()
+    return elapsed, cpu, report.to_dict()
 
 
-def run(settings: Settings, data: dict[str, pd.DataFrame], label: str) -> float:
+def run(settings: Settings, data: dict[str, pd.DataFrame], label: str) -> tuple[float, float]:
     total = sum(len(f) for f in data.values())
-    elapsed, report = import_only(settings, data)
+    elapsed, cpu, report = import_only(settings, data)
     engine = make_engine(settings)
     n = len(data["lab_result"])
     labs = [
@@ -134,14 +135,14 @@ def run(settings: Settings, data: dict[str, pd.DataFrame], label: str) -> float:
     ]
     ref = reference(engine, labs)
     print(
-        f"{label}: imported {report['total']:,} rows ({total:,} in files) in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s"
+        f"{label}: imported {report['total']:,} rows ({total:,} in files) in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s ({cpu:.1f} s CPU)"
     )
     print(
         f"{label}: reference executemany of {n:,} typed lab rows, no checks, no audit: {ref:.1f} s = {n / ref:,.0f} rows/s"
     )
     print(f"{label}: importer rate / reference rate = {(total / elapsed) / (n / ref):.2f}")
     engine.dispose()
-    return elapsed
+    return elapsed, cpu
 
 
 def _old_src(commit: str) -> Path:
@@ -155,16 +156,17 @@ def _old_src(commit: str) -> Path:
     return folder / "src"
 
 
-def _reference_commit(commit: str, args, backend: str, new_s: float) -> None:
+def _reference_commit(commit: str, args, backend: str, new: tuple[float, float]) -> None:
     """The same import with the importer of ``commit``, in a child process."""
     argv = [sys.executable, __file__, "--scale", str(args.scale), "--import-only", backend]
     if backend == "postgres":
         argv += ["--postgres", args.postgres]
     env = {**os.environ, "PYTHONPATH": str(_old_src(commit))}
     out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
-    old_s = float(out.strip().splitlines()[-1])
+    old = [float(x) for x in out.strip().splitlines()[-1].split()]
     print(
-        f"{backend}: importer of {commit}: {old_s:.1f} s; this tree / {commit} = {new_s / old_s:.2f}"
+        f"{backend}: importer of {commit}: {old[0]:.1f} s ({old[1]:.1f} s CPU); "
+        f"this tree / {commit}: wall {new[0] / old[0]:.2f}, CPU {new[1] / old[1]:.2f}"
     )
 
 
@@ -177,16 +179,17 @@ def main() -> None:
     parser.add_argument("--import-only", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     data = frames(int(100_000 * args.scale))
-    if args.import_only:  # the child process of --reference-commit: print the seconds only
+    if args.import_only:  # the child process of --reference-commit: wall and CPU seconds
         with _settings(args.import_only, args.postgres) as settings:
-            print(import_only(settings, data)[0])
+            elapsed, cpu, _ = import_only(settings, data)
+            print(elapsed, cpu)
         return
     print({t: len(f) for t, f in data.items()})
     for backend in ["sqlite"] * (not args.skip_sqlite) + ["postgres"] * bool(args.postgres):
         with _settings(backend, args.postgres) as settings:
-            elapsed = run(settings, data, {"sqlite": "SQLite", "postgres": "PostgreSQL"}[backend])
+            new = run(settings, data, {"sqlite": "SQLite", "postgres": "PostgreSQL"}[backend])
         if args.reference_commit:
-            _reference_commit(args.reference_commit, args, backend, elapsed)
+            _reference_commit(args.reference_commit, args, backend, new)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+#: Rows per piece of COPY text sent to PostgreSQL.
+COPY_BLOCK = 5_000
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -83,9 +85,11 @@ def insert_rows(
     raw = connection.connection.driver_connection
     quoted = ", ".join(f'"{n}"' for n in names)
     if connection.dialect.name == "postgresql":
-        text = "\n".join(map("\t".join, zip(*map(_copy_column, columns), strict=True))) + "\n"
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-            copy.write(text)
+            # In blocks: the server stores one block while the next one is formatted here.
+            for start in range(0, len(columns[0]), COPY_BLOCK):
+                block = [_copy_column(c[start : start + COPY_BLOCK]) for c in columns]
+                copy.write("\n".join(map("\t".join, zip(*block, strict=True))) + "\n")
         return
     marks = ", ".join("?" * len(names))
     cursor = raw.cursor()

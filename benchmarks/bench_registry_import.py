@@ -145,8 +145,7 @@ def run(settings: Settings, data: dict[str, pd.DataFrame], label: str) -> tuple[
     return elapsed, cpu
 
 
-def _old_src(commit: str) -> Path:
-    folder = Path(tempfile.mkdtemp())
+def _old_src(commit: str, folder: Path) -> Path:
     archive = subprocess.run(
         ["git", "-C", str(Path(__file__).resolve().parents[1]), "archive", commit, "src"],
         check=True,
@@ -161,8 +160,9 @@ def _reference_commit(commit: str, args, backend: str, new: tuple[float, float])
     argv = [sys.executable, __file__, "--scale", str(args.scale), "--import-only", backend]
     if backend == "postgres":
         argv += ["--postgres", args.postgres]
-    env = {**os.environ, "PYTHONPATH": str(_old_src(commit))}
-    out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "PYTHONPATH": str(_old_src(commit, Path(folder)))}
+        out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
     old = [float(x) for x in out.strip().splitlines()[-1].split()]
     print(
         f"{backend}: importer of {commit}: {old[0]:.1f} s ({old[1]:.1f} s CPU); "

@@ -253,7 +253,12 @@ def main() -> None:
     parser.add_argument("--reference-commit", default="4f3201f")
     parser.add_argument("--no-reference", action="store_true")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory() as scratch:
+        run(args, Path(scratch))
+
+
+def run(args, scratch: Path) -> None:
+    folder = scratch / "data"
     src = REPO / "src"
     _make_demo(folder, src)
     loop = f"a pause of {args.pause} s on average between pages" if args.pause else "closed loop"
@@ -262,7 +267,8 @@ def main() -> None:
     print(_line(f"this tree, {args.workers} workers", new))
     if args.no_reference:
         return
-    old_src = _reference_src(args.reference_commit, Path(tempfile.mkdtemp()))
+    (scratch / "reference").mkdir()
+    old_src = _reference_src(args.reference_commit, scratch / "reference")
     old = measure(folder, old_src, None, args.clients, args.seconds, args.pause)
     print(_line(f"reference {args.reference_commit}, 1 process", old))
     print(

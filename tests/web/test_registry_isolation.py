@@ -105,3 +105,31 @@ def test_centre_b_cannot_reach_centre_a(registry_app, path, method):
 
 def test_every_route_is_covered():
     assert len(ROUTES) >= 5 * 13
+
+
+@pytest.mark.parametrize(
+    ("table", "params"),
+    [
+        ("patient", {"sex": "male", "cancer_type": "prostate", "sort": "-birth_year"}),
+        ("patient", {"radiopharmaceutical": "lu177-psma-617", "birth_year_min": 1900}),
+        ("treatment_cycle", {"radiopharmaceutical": "lu177-psma-617", "sort": "administered_at"}),
+        ("treatment_cycle", {"administered_from": "2024-01-10", "administered_to": "2024-01-10"}),
+        ("lab_result", {"analyte": "psa", "sampled_from": "2000-01-01", "sort": "-value"}),
+        ("adverse_event", {"grade_min": 1}),
+        ("diagnosis", {"updated_since": "2000-01-01T00:00:00Z"}),
+    ],
+)
+def test_listing_filters_only_narrow_to_the_callers_centres(registry_app, table, params):
+    """Filters matching centre A's patient, sent by centre B's editor, find only B's rows."""
+    a = registry_app.world.patient_a.id
+    headers = bearer(registry_app, "editor_b")
+    for extra in ({}, {} if table == "patient" else {"patient_id": a}):
+        response = registry_app.get(
+            f"/api/v1/registry/{table}", params={**params, **extra}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        rows = response.json()["data"]
+        assert all((r["id"] if table == "patient" else r["patient_id"]) != a for r in rows)
+        assert "PA-001" not in response.text
+        if extra:
+            assert rows == []

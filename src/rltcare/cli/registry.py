@@ -16,7 +16,9 @@ registry_app = typer.Typer(
     help="The real-world-data registry (database in RLTCARE_DATA_DIR or RLTCARE_DATABASE_URL).",
     no_args_is_help=True,
 )
-users_app = typer.Typer(help="Accounts: add, list, issue API tokens.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Accounts: add, list, issue API tokens, deactivate, reactivate.", no_args_is_help=True
+)
 registry_app.add_typer(users_app, name="users")
 
 
@@ -167,7 +169,14 @@ def users_list(as_json: bool = JsonOption) -> None:
     if as_json:
         emit(rows, True)
     else:
-        emit({r["username"]: f"{r['role']} {r['centres']}".strip() for r in rows}, False)
+        emit(
+            {
+                r["username"]: f"{r['role']} {r['centres']}".strip()
+                + ("" if r["active"] else " (deactivated)")
+                for r in rows
+            },
+            False,
+        )
 
 
 @users_app.command("token")
@@ -380,4 +389,7 @@ def ensure_demo(settings: Settings) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from rltcare.cli import registry_accounts
+
+    registry_accounts.register(registry_app, users_app)
     app.add_typer(registry_app, name="registry")

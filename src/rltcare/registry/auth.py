@@ -8,12 +8,13 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from rltcare.errors import InputError, UnknownNameError
+from rltcare.registry import audit
 from rltcare.registry.access import ROLES, Caller
-from rltcare.registry.accounts import ApiToken, LoginFailure, Meta, User, WebSession
+from rltcare.registry.accounts import ApiToken, LoginFailure, Meta, User, WebSession, user_centre
 from rltcare.registry.errors import AuthenticationError, RateLimitedError
 from rltcare.registry.models import Centre
 
@@ -107,19 +108,32 @@ def issue_token(*, session: Session, user: User, name: str = "api") -> str:
     return token
 
 
+def _caller_of(session: Session, user_id: int, username: str, role: str) -> Caller:
+    centres = session.scalars(
+        select(user_centre.c.centre_id).where(user_centre.c.user_id == user_id)
+    ).all()
+    return Caller(username=username, role=role, centre_ids=frozenset(centres), user_id=user_id)
+
+
 def caller_from_token(*, session: Session, token: str) -> Caller:
-    found = session.scalar(
-        select(User)
+    """The caller a bearer token stands for: two indexed look-ups, no password hashing."""
+    found = session.execute(
+        select(User.id, User.username, User.role)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_sha256 == _sha256(token), ~ApiToken.revoked, User.active)
-    )
+    ).first()
     if found is None:
         raise AuthenticationError("unknown or revoked token")
-    return caller_for(found)
+    return _caller_of(session, *found)
 
 
 def start_session(*, session: Session, user: User) -> str:
-    """A browser session: returns the cookie value; the CSRF token is kept with it."""
+    """A browser session: returns the cookie value; the CSRF token is kept with it.
+
+    Expired sessions are purged here, so the table holds little more than the
+    sessions alive in the last :data:`SESSION_LIFETIME`.
+    """
+    purge_expired_sessions(session=session, commit=False)
     key = secrets.token_urlsafe(32)
     session.add(
         WebSession(
@@ -133,16 +147,41 @@ def start_session(*, session: Session, user: User) -> str:
     return key
 
 
+#: The live session of a cookie with its user's centres (one row per centre), built once.
+_SESSION_QUERY = (
+    select(User.id, User.username, User.role, WebSession.csrf_token, user_centre.c.centre_id)
+    .join(WebSession, WebSession.user_id == User.id)
+    .outerjoin(user_centre, user_centre.c.user_id == User.id)
+    .where(
+        WebSession.key_sha256 == bindparam("key"),
+        WebSession.expires_at > bindparam("now"),
+        User.active,
+    )
+)
+
+
 def session_caller(*, session: Session, key: str) -> tuple[Caller, str]:
-    """The caller and the CSRF token of a live browser session."""
-    row = session.execute(
-        select(User, WebSession.csrf_token)
-        .join(WebSession, WebSession.user_id == User.id)
-        .where(WebSession.key_sha256 == _sha256(key), WebSession.expires_at > _now(), User.active)
-    ).first()
-    if row is None:
+    """The caller and the CSRF token of a live browser session: one indexed query."""
+    # Core execution on the session's connection: the ORM's result machinery would cost
+    # more than the query itself on every request.
+    params = {"key": _sha256(key), "now": _now()}
+    rows = session.connection().execute(_SESSION_QUERY, params).all()
+    if not rows:
         raise AuthenticationError("your session has ended; sign in again")
-    return caller_for(row[0]), row[1]
+    user_id, username, role, csrf, _ = rows[0]
+    centres = frozenset(row.centre_id for row in rows if row.centre_id is not None)
+    return Caller(username=username, role=role, centre_ids=centres, user_id=user_id), csrf
+
+
+def purge_expired_sessions(*, session: Session, actor: str = "system", commit: bool = True) -> int:
+    """Delete browser sessions past their expiry, with an audit entry; returns how many."""
+    gone = session.execute(delete(WebSession).where(WebSession.expires_at <= _now())).rowcount
+    if gone:
+        record = audit.canonical({"expired_sessions": gone})
+        audit.append(session.connection(), actor, [("purge", "web_session", 0, None, record)])
+    if commit:
+        session.commit()
+    return gone
 
 
 def end_session(*, session: Session, key: str) -> None:

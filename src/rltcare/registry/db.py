@@ -7,19 +7,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rltcare.settings import Settings
 
+#: How long an SQLite writer waits for another process's write transaction to finish.
+BUSY_TIMEOUT_S = 30.0
+
 
 def make_engine(settings: Settings) -> Engine:
     """An engine for the configured database; the SQLite file's folder is created if missing."""
     url = settings.effective_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:
+            # WAL: readers (every web worker) never wait for the one writer, nor it for them;
+            # a second writer waits up to BUSY_TIMEOUT_S for the first instead of failing.
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             cursor.close()
 
         return engine

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +21,7 @@ from rltcare.errors import InputError
 from rltcare.registry.access import Caller, analyst_key
 from rltcare.registry.auth import deployment_secret
 from rltcare.registry.errors import ConflictError, NotFoundError, PermissionDeniedError
+from rltcare.registry.filters import MAX_PAGE, Listing, narrowed, ordering
 from rltcare.registry.models import (
     BY_TABLE,
     CLINICAL,
@@ -31,9 +32,9 @@ from rltcare.registry.models import (
     TreatmentCourse,
     TreatmentCycle,
 )
+from rltcare.registry.readcache import HeadCache, audit_head
 from rltcare.registry.schema import SCHEMAS, SERVER_SIDE
 
-MAX_PAGE = 1000
 #: Tables deleted with a patient, children before parents.
 PATIENT_CHILDREN = [m for m in reversed(CLINICAL) if m not in (Centre, Patient)]
 
@@ -60,12 +61,14 @@ def scoped(query: Select, model: type[Base], caller: Caller) -> Select:
 def present(session: Session, caller: Caller, row: Base) -> BaseModel:
     """A stored row as its public model; analysts see a keyed pseudonym and no free text."""
     public = SCHEMAS[row.__tablename__].Public.model_validate(row)
-    if caller.pseudonymised:
-        changes: dict[str, Any] = {k: None for k in ("notes",) if k in type(public).model_fields}
-        if isinstance(row, Patient):
-            changes["pseudonym"] = analyst_key(deployment_secret(session=session), row.pseudonym)
-        public = public.model_copy(update=changes)
-    return public
+    return _pseudonymised(session, public) if caller.pseudonymised else public
+
+
+def _pseudonymised(session: Session, public: BaseModel) -> BaseModel:
+    changes: dict[str, Any] = {k: None for k in ("notes",) if k in type(public).model_fields}
+    if "pseudonym" in type(public).model_fields:
+        changes["pseudonym"] = analyst_key(deployment_secret(session=session), public.pseudonym)
+    return public.model_copy(update=changes)
 
 
 def _load(session: Session, caller: Caller, model: type[Base], row_id: int) -> Base:
@@ -102,16 +105,27 @@ def list_rows(
     filters: dict[str, Any] | None = None,
     offset: int = 0,
     limit: int = 100,
+    listing: Listing | None = None,
 ) -> tuple[list[BaseModel], int]:
-    """One page of a table's rows that the caller may read, and how many there are in all."""
+    """One page of a table's rows that the caller may read, and how many there are in all.
+
+    ``filters`` are column equalities (the pages' search); ``listing`` holds the API's
+    filters, sort and page (see :mod:`rltcare.registry.filters`) and overrides
+    ``offset`` and ``limit``.
+    """
     model = model_for(table)
     if caller.pseudonymised and (filters or {}).get("pseudonym"):
         raise PermissionDeniedError("analysts cannot look patients up by their pseudonym")
+    if listing is not None:
+        offset, limit = listing.offset, listing.limit
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputError(f"limit must be 1 to {MAX_PAGE} and offset 0 or more", field="limit")
     query = _filtered(scoped(select(model), model, caller), model, filters or {})
+    if listing is not None:
+        query = narrowed(query, model, listing)
+    order = ordering(model, listing, pseudonymised=caller.pseudonymised)
     count = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(model.id).offset(offset).limit(limit)).all()
+    rows = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
     return [present(session, caller, row) for row in rows], count
 
 
@@ -248,14 +262,71 @@ def delete_row(*, session: Session, caller: Caller, table: str, row_id: int, ver
     _commit(session, caller)
 
 
-def timeline(*, session: Session, caller: Caller, patient_id: int) -> dict[str, Any]:
-    """A patient and every row that belongs to them, by table, in date order."""
-    patient = _load(session, caller, Patient, patient_id)
-    out: dict[str, Any] = {"patient": present(session, caller, patient)}
-    for model in CLINICAL[2:]:
-        rows = session.scalars(
-            select(model).where(model.patient_id == patient.id).order_by(model.id)
-        )
-        out[model.__tablename__] = [present(session, caller, row) for row in rows]
-    out["centre"] = session.get(Centre, patient.centre_id)
+def timeline(
+    *,
+    session: Session,
+    caller: Caller,
+    patient_id: int,
+    cache: HeadCache | None = None,
+    head: int | None = None,
+) -> dict[str, Any]:
+    """A patient, their centre and every row that belongs to them, by table, in id order.
+
+    With ``cache`` (one per application), a registry unchanged since the last read
+    of this patient is answered from memory; the caller's centres are checked on
+    every call, cached or not. Treat the result as read-only: it may be shared.
+    ``head`` is the :func:`~rltcare.registry.readcache.audit_head` if the caller
+    has read it already.
+    """
+    caller.require_clinical_read()
+
+    def load() -> dict[str, Any] | None:
+        return _read_timeline(session, caller, patient_id)
+
+    if cache is None:
+        found = load()
+    else:
+        key = (patient_id, caller.pseudonymised)
+        found = cache.get_or_load(key, audit_head(session) if head is None else head, load)
+    if found is None or not (caller.all_centres or found["patient"].centre_id in caller.centre_ids):
+        raise NotFoundError(f"no patient {patient_id} in your centres", value=patient_id)
+    return found
+
+
+#: The statements of a timeline, built once: a patient, a centre, each child table's rows.
+_BY_ID = {m: select(m.__table__).where(m.__table__.c.id == bindparam("id")) for m in CLINICAL[:2]}
+_CHILD_ROWS = {
+    m.__tablename__: select(m.__table__)
+    .where(m.__table__.c.patient_id == bindparam("id"))
+    .order_by(m.__table__.c.id)
+    for m in CLINICAL[2:]
+}
+
+
+def _read_timeline(session: Session, caller: Caller, patient_id: int) -> dict[str, Any] | None:
+    """Every row of a patient, unscoped (the caller's centres are checked by :func:`timeline`).
+
+    Rows are read as plain tuples and wrapped without validation: they come from
+    typed columns and were validated when written. That is several times faster
+    than loading ORM objects, which matters because any write empties the cache.
+    """
+    patient = session.execute(_BY_ID[Patient], {"id": patient_id}).mappings().first()
+    if patient is None:
+        return None
+    centre = session.execute(_BY_ID[Centre], {"id": patient["centre_id"]}).mappings().one()
+    out: dict[str, Any] = {
+        "patient": _stored(session, caller, "patient", patient),
+        "centre": SCHEMAS["centre"].Public.model_construct(**centre),
+    }
+    for table, query in _CHILD_ROWS.items():
+        rows = session.execute(query, {"id": patient_id}).mappings()
+        out[table] = [_stored(session, caller, table, row) for row in rows]
     return out
+
+
+def _stored(session: Session, caller: Caller, table: str, row) -> BaseModel:
+    """A row read with Core as its public model (what :func:`present` gives for an ORM row)."""
+    public = SCHEMAS[table].Public.model_construct(**row)
+    if caller.pseudonymised:
+        public = _pseudonymised(session, public)
+    return public

@@ -18,8 +18,11 @@ from rltcare.registry import auth
 from rltcare.registry.access import Caller
 from rltcare.registry.db import make_sessionmaker
 from rltcare.registry.errors import AuthenticationError, PermissionDeniedError
+from rltcare.registry.readcache import HeadCache
 
 COOKIE = "rltcare_session"
+#: Patients whose timeline (and rendered page) each worker keeps: tens of MB at most.
+CACHED_PATIENTS = 1024
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -31,6 +34,22 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def timeline_cache(request: Request) -> HeadCache:
+    """This process's cache of patient timelines (see :mod:`rltcare.registry.readcache`)."""
+    state = request.app.state
+    if not hasattr(state, "registry_timelines"):
+        state.registry_timelines = HeadCache(CACHED_PATIENTS)
+    return state.registry_timelines
+
+
+def page_cache(request: Request) -> HeadCache:
+    """This process's cache of rendered patient pages, stamped like the timelines."""
+    state = request.app.state
+    if not hasattr(state, "registry_pages"):
+        state.registry_pages = HeadCache(CACHED_PATIENTS)
+    return state.registry_pages
 
 
 def get_caller(request: Request, session: SessionDep) -> Caller:

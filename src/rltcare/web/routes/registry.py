@@ -18,15 +18,18 @@ from rltcare.errors import InputError
 from rltcare.registry import auth, service
 from rltcare.registry.audit import AuditEntry, verify
 from rltcare.registry.exporters import FORMATS, export_files, export_frames
+from rltcare.registry.filters import LISTINGS
 from rltcare.registry.importers import import_tables
 from rltcare.registry.models import CLINICAL
 from rltcare.registry.schema import SCHEMAS
-from rltcare.web.registry_deps import CallerDep, SessionDep, client_address
+from rltcare.web.registry_deps import CallerDep, SessionDep, client_address, timeline_cache
+from rltcare.web.routes.registry_forms import forms
 from rltcare.web.routes.registry_pages import pages, read_uploads
 
 api = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 
 __all__ = ["api", "pages"]
+pages.include_router(forms)  # data-entry pages live in their own module
 
 
 class TokenRequest(BaseModel):
@@ -113,26 +116,16 @@ def _add_table_routes(table: str) -> None:
         operation_id=f"registry_list_{table}",
         response_model=s.List,
         summary=f"List {table} rows",
+        description=f"One page of the {table} rows in your centres, narrowed by every filter "
+        "given (unknown parameters are refused), sorted by `sort`.",
     )
     def listing(
         session: SessionDep,
         caller: CallerDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
-        patient_id: int | None = None,
-        centre_id: int | None = None,
+        query: Annotated[LISTINGS[table], Query()],
     ):
-        filters = (
-            {"patient_id": patient_id}
-            if child
-            else {"centre_id": centre_id}
-            if table == "patient"
-            else {}
-        )
-        rows, count = service.list_rows(
-            session=session, caller=caller, table=table, filters=filters, offset=offset, limit=limit
-        )
-        return s.List(data=rows, count=count, offset=offset, limit=limit)
+        rows, count = service.list_rows(session=session, caller=caller, table=table, listing=query)
+        return s.List(data=rows, count=count, offset=query.offset, limit=query.limit)
 
     @api.get(
         f"/{table}/{{row_id}}",
@@ -192,9 +185,11 @@ for _model in CLINICAL:
 @api.get(
     "/patient/{patient_id}/timeline", operation_id="registry_timeline", response_model=Timeline
 )
-def timeline(patient_id: int, session: SessionDep, caller: CallerDep) -> Timeline:
+def timeline(patient_id: int, session: SessionDep, caller: CallerDep, request: Request) -> Timeline:
     """A patient with every row that belongs to them, by table."""
-    found = service.timeline(session=session, caller=caller, patient_id=patient_id)
+    found = service.timeline(
+        session=session, caller=caller, patient_id=patient_id, cache=timeline_cache(request)
+    )
     rows = {
         t: [r.model_dump(mode="json") for r in v]
         for t, v in found.items()

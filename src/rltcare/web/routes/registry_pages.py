@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from rltcare.errors import InputError
 from rltcare.registry import auth, service
 from rltcare.registry.audit import AuditEntry
-from rltcare.registry.errors import AuthenticationError, ConflictError
+from rltcare.registry.errors import AuthenticationError
 from rltcare.registry.exporters import FORMATS as EXPORT_FORMATS
 from rltcare.registry.importers import ImportRejectedError, import_tables
 from rltcare.registry.importers.reader import MAX_BYTES
 from rltcare.registry.importers.sources import FORMATS as IMPORT_FORMATS
 from rltcare.registry.importers.sources import Source, read_files
-from rltcare.registry.models import Centre
-from rltcare.registry.schema import SCHEMAS
-from rltcare.registry.vocab import CODES
-from rltcare.web.registry_deps import COOKIE, check_csrf, client_address, get_caller
-from rltcare.web.templating import render, validate_form
+from rltcare.registry.models import CLINICAL, Centre
+from rltcare.registry.readcache import audit_head
+from rltcare.web.registry_deps import (
+    COOKIE,
+    check_csrf,
+    client_address,
+    get_caller,
+    page_cache,
+    timeline_cache,
+)
+from rltcare.web.templating import render, templates
 
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per uploaded file
 
 pages = APIRouter(include_in_schema=False)
-#: Tables a centre editor can add rows to from a patient's page.
-ENTRY_TABLES = (
-    "lab_result",
-    "adverse_event",
-    "treatment_cycle",
-    "imaging_assessment",
-    "performance_status",
-    "vital_status",
-)
+#: Tables a centre editor can add rows to from a patient's page (forms: registry_forms.py).
+ENTRY_TABLES = tuple(model.__tablename__ for model in CLINICAL[2:])
 
 
 def _signed_in(request: Request, session):
@@ -162,107 +163,52 @@ def _marker_traces(labs: list) -> list[dict[str, Any]]:
     return traces
 
 
+#: Stands for the viewer's CSRF token in a cached page (random: no stored text can match it).
+_CSRF_SLOT = "csrf-" + secrets.token_hex(16)
+
+
+def _render_patient(request: Request, found: dict[str, Any], can_edit: bool) -> str:
+    context = {
+        "request": request,
+        "can_edit": can_edit,
+        "t": found,
+        "traces": _marker_traces(found["lab_result"]),
+        "entry_tables": ENTRY_TABLES,
+        "csrf": _CSRF_SLOT,
+    }
+    return templates.get_template("registry/patient.html").render(context)
+
+
 @pages.get("/registry/patient/{patient_id}")
-def patient_page(request: Request, patient_id: int):
+async def patient_page(request: Request, patient_id: int):
+    """A patient's timeline: cycles, tumour markers, imaging, adverse events.
+
+    ``async`` on purpose: a page answered from the caches costs two indexed queries
+    of well under a millisecond, cheaper inline than a hop to a worker thread. A
+    miss (after any write) reads one patient's rows, a few milliseconds during
+    which this worker's other requests wait; the other workers go on serving.
+    The rendered page is cached per patient, view (pseudonymised or not, editable
+    or not) and audit head; the viewer's CSRF token is put in on the way out.
+    """
     for session in _session(request):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
-        found = service.timeline(session=session, caller=caller, patient_id=patient_id)
-        return render(
-            request,
-            "registry/patient.html",
-            {
-                "caller": caller,
-                "t": found,
-                "traces": _marker_traces(found["lab_result"]),
-                "entry_tables": ENTRY_TABLES,
-                "csrf": getattr(request.state, "csrf", ""),
-            },
+        head = audit_head(session)
+        found = service.timeline(
+            session=session,
+            caller=caller,
+            patient_id=patient_id,
+            cache=timeline_cache(request),
+            head=head,
         )
+        can_edit = caller.role in ("administrator", "centre-editor")
 
-
-def _fields(table: str) -> list[dict[str, Any]]:
-    """Form fields of a table's Create model: name, label, kind and options."""
-    fields = []
-    for name, info in SCHEMAS[table].Create.model_fields.items():
-        column = service.model_for(table).__table__.c[name]
-        codes = CODES.get(column.info.get("codes", ""), ())
-        kind = {"date": "date", "bool": "checkbox"}.get(column.type.python_type.__name__, "text")
-        options = [("", ""), *((c, c) for c in codes)]
-        fields.append(
-            {
-                "name": name,
-                "label": info.description or name,
-                "codes": codes,
-                "options": options,
-                "type": kind,
-                "required": info.is_required(),
-            }
+        key = ("patient-page", patient_id, caller.pseudonymised, can_edit)
+        html = page_cache(request).get_or_load(
+            key, head, functools.partial(_render_patient, request, found, can_edit)
         )
-    return fields
-
-
-@pages.get("/registry/patient/{patient_id}/add/{table}")
-def entry_form(request: Request, patient_id: int, table: str):
-    for session in _session(request):
-        caller, redirect = _signed_in(request, session)
-        if redirect:
-            return redirect
-        if table not in ENTRY_TABLES:
-            raise InputError(f"no form for '{table}'")
-        patient = service.get_row(
-            session=session, caller=caller, table="patient", row_id=patient_id
-        )
-        return render(
-            request,
-            "registry/entry.html",
-            {
-                "patient": patient,
-                "table": table,
-                "fields": _fields(table),
-                "values": {},
-                "errors": {},
-                "csrf": getattr(request.state, "csrf", ""),
-            },
-        )
-
-
-@pages.post("/registry/patient/{patient_id}/add/{table}")
-async def entry_submit(request: Request, patient_id: int, table: str):
-    form = dict(await request.form())
-    for session in _session(request):
-        caller, redirect = _signed_in(request, session)
-        if redirect:
-            return redirect
-        check_csrf(request, str(form.pop("csrf", "")))
-        if table not in ENTRY_TABLES:
-            raise InputError(f"no form for '{table}'")
-        patient = service.get_row(
-            session=session, caller=caller, table="patient", row_id=patient_id
-        )
-        data, errors = validate_form(SCHEMAS[table].Create, form)
-        if data is not None:
-            try:
-                service.create_row(
-                    session=session, caller=caller, table=table, data=data, patient_id=patient_id
-                )
-                return RedirectResponse(f"/registry/patient/{patient_id}", status_code=303)
-            except InputError as exc:
-                errors = {exc.field or "form": exc.message}
-        return render(
-            request,
-            "registry/entry.html",
-            {
-                "patient": patient,
-                "table": table,
-                "fields": _fields(table),
-                "values": form,
-                "errors": errors,
-                "csrf": getattr(request.state, "csrf", ""),
-            },
-            status_code=422,
-        )
+        return HTMLResponse(html.replace(_CSRF_SLOT, getattr(request.state, "csrf", "")))
 
 
 async def read_uploads(uploads: list[Any], fmt: str | None) -> Source:
@@ -334,59 +280,4 @@ def audit_page(request: Request, offset: int = 0):
             request,
             "registry/audit.html",
             {"rows": rows, "offset": offset, "csrf": getattr(request.state, "csrf", "")},
-        )
-
-
-def _edit_context(request: Request, table: str, row, values: dict, errors: dict) -> dict:
-    return {
-        "table": table,
-        "row": row,
-        "fields": _fields(table),
-        "values": values,
-        "errors": errors,
-        "csrf": getattr(request.state, "csrf", ""),
-    }
-
-
-@pages.get("/registry/edit/{table}/{row_id}")
-def edit_form(request: Request, table: str, row_id: int):
-    for session in _session(request):
-        caller, redirect = _signed_in(request, session)
-        if redirect:
-            return redirect
-        row = service.get_row(session=session, caller=caller, table=table, row_id=row_id)
-        values = {k: ("" if v is None else v) for k, v in row.model_dump(mode="json").items()}
-        return render(request, "registry/edit.html", _edit_context(request, table, row, values, {}))
-
-
-@pages.post("/registry/edit/{table}/{row_id}")
-async def edit_submit(request: Request, table: str, row_id: int):
-    """Save an edit; a row saved by someone else meanwhile is a conflict, shown on the form."""
-    form = dict(await request.form())
-    for session in _session(request):
-        caller, redirect = _signed_in(request, session)
-        if redirect:
-            return redirect
-        check_csrf(request, str(form.pop("csrf", "")))
-        row = service.get_row(session=session, caller=caller, table=table, row_id=row_id)
-        data, errors = validate_form(SCHEMAS[table].Update, form)
-        status = 422
-        if data is not None:
-            try:
-                service.update_row(
-                    session=session, caller=caller, table=table, row_id=row_id, data=data
-                )
-                target = row.id if table == "patient" else getattr(row, "patient_id", None)
-                return RedirectResponse(
-                    f"/registry/patient/{target}" if target else "/registry", status_code=303
-                )
-            except ConflictError as exc:
-                errors, status = {"form": exc.message}, 409
-            except InputError as exc:
-                errors = {exc.field or "form": exc.message}
-        return render(
-            request,
-            "registry/edit.html",
-            _edit_context(request, table, row, form, errors),
-            status_code=status,
         )

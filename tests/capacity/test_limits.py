@@ -92,3 +92,5 @@ def test_every_kpi_has_a_label_with_a_unit() -> None:
     assert label("staff_utilisation[physicist]") == "Staff utilisation: physicist (share)"
     assert label("wait_step_mean_d[mdt]") == "Wait before: MDT review (days)"
     assert label("referrals_per_year") == "Referrals per year"
+    assert label("cycles_per_year[mCRPC]") == "Cycles per year: mCRPC"
+    assert label("no_such_kpi") == "no such kpi"

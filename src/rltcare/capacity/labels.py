@@ -72,18 +72,26 @@ def split(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+def _parts(name: str) -> tuple[str, str, str | None]:
+    base, part = split(name)
+    text, unit = LABELS.get(base, (base.replace("_", " "), ""))
+    if part is not None and base == "wait_step_mean_d":
+        part = STEP_LABELS.get(part, part)
+    return text, unit, part
+
+
 def describe(name: str) -> tuple[str, str]:
     """(label, unit) of a KPI identifier; an unknown one is shown as it is, without a unit."""
-    base, part = split(name)
-    label, unit = LABELS.get(base, (base.replace("_", " "), ""))
-    if part is not None:
-        label = f"{label}: {STEP_LABELS.get(part, part) if base == 'wait_step_mean_d' else part}"
-    return label, unit
+    text, unit, part = _parts(name)
+    return (text if part is None else f"{text}: {part}"), unit
 
 
 def label(name: str) -> str:
-    """``'Wait to first cycle, mean (days)'``, ``'Referrals per year'``: label and unit."""
-    text, unit = describe(name)
+    """``'Wait to first cycle, mean (days)'``, ``'Cycles per year: mCRPC'``: label and unit."""
+    text, unit, part = _parts(name)
     if unit.startswith("per "):
-        return f"{text} {unit}"
-    return f"{text} ({unit})" if unit else text
+        text = f"{text} {unit}"
+    elif unit:
+        text = f"{text} ({unit})" if part is None else f"{text}: {part} ({unit})"
+        part = None
+    return text if part is None else f"{text}: {part}"

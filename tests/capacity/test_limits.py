@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
@@ -94,3 +96,21 @@ def test_every_kpi_has_a_label_with_a_unit() -> None:
     assert label("referrals_per_year") == "Referrals per year"
     assert label("cycles_per_year[mCRPC]") == "Cycles per year: mCRPC"
     assert label("no_such_kpi") == "no such kpi"
+
+
+def test_the_report_explains_the_limits_with_the_checked_figures() -> None:
+    from rltcare.capacity import experiment
+    from rltcare.capacity.report import render_report
+    from rltcare.capacity.results import simulation_result
+
+    model = build_model(build(monday_room()))
+    result = simulation_result(model, 1, experiment.run_replications(model, 1, 2), 0.0)
+    page = render_report(model, result)
+    assert "What limits throughput" in page
+    assert "Most used: &#x27;room&#x27; at 100% of the admissions its calendar allows." in page
+    assert "Patients wait longest before the first cycle" in page
+    # The Little's law rows are the KPIs the validation test compares, with their labels.
+    for name in ("little_L", "little_lambda_W"):
+        row = f"<td>{html.escape(label(name))}</td><td class=num>{result.kpis[name].text()}</td>"
+        assert row in page
+    assert "<td>Referrals per year</td><td class=num>referrals_per_year</td>" in page

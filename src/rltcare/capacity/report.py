@@ -15,9 +15,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rltcare.capacity.labels import STEP_LABELS, describe, label, split
+from rltcare.capacity.labels import describe, label
 from rltcare.capacity.model import ServiceModel
-from rltcare.capacity.results import ComparisonResult, KpiEstimate, SimulationResult
+from rltcare.capacity.report_sections import limits_section, waiting_list_note
+from rltcare.capacity.report_sections import table as _table
+from rltcare.capacity.results import ComparisonResult, SimulationResult
 
 HEADLINE = (
     "referrals_per_year",
@@ -62,100 +64,6 @@ def headline_names(names) -> list[str]:
     )
 
 
-def _mean(kpis: dict[str, KpiEstimate], name: str) -> float | None:
-    k = kpis.get(name)
-    return None if k is None else k.mean
-
-
-def limits_section(result: SimulationResult) -> str:
-    """'What limits throughput': each resource against what its calendar allows, waits by step."""
-    k = result.kpis
-    resources, steps = [], []
-    for name in k:
-        base, part = split(name)
-        if base == "utilisation":
-            bookable = f"bookable_utilisation[{part}]"
-            if bookable in k:  # a bed or chair resource
-                resources.append(
-                    (
-                        part,
-                        k[name].text(),
-                        k[f"admissions_per_year[{part}]"].text(),
-                        k[f"bookable_admissions_per_year[{part}]"].text(),
-                        k[bookable].text(),
-                    )
-                )
-            else:  # MDT places, scanner or clinic slots
-                resources.append((part, "—", "—", "—", k[name].text()))
-        elif base == "staff_utilisation":
-            resources.append((f"staff: {part}", k[name].text(), "—", "—", "—"))
-        elif base == "wait_step_mean_d":
-            steps.append((part, k[name]))
-    total = _mean(k, "wait_first_cycle_mean_d")
-    step_rows = [
-        (
-            STEP_LABELS.get(part, part),
-            est.text(),
-            f"{est.mean / total:.0%}" if total and est.mean is not None else "—",
-        )
-        for part, est in steps
-    ]
-    return f"""
-<h2>What limits throughput</h2>
-<p>{html.escape(_binding(k, steps, total))}</p>
-{
-        _table(
-            (
-                "resource",
-                "share of time occupied (opening hours; staff: contracted hours)",
-                "admissions a year",
-                "admissions the calendar allows a year",
-                "share of those used (MDT, scanners, clinics: of slots offered)",
-            ),
-            resources,
-        )
-    }
-<p>The admissions a calendar allows count, unit by unit, a booked stay (rounded to the
-discharge time) starting at each first admission time after the previous one ends, closures
-excluded: a room admitting on Mondays only with 48 h stays allows one stay a week however
-many hours it then stands empty. A share near 1 with patients waiting marks the constraint; below 1 with a
-queue, admissions are lost to stays longer than booked, bumped and rebooked cycles, unfit
-patients and doses that cannot arrive in time.</p>
-<p>The wait from referral to the first cycle, step by step (each part is the time since the
-previous step; the first cycle's part includes the earliest date after the consultation and
-the order lead time as well as the wait for a bed or chair and a dose):</p>
-{_table(("wait before", "mean days (95 % CI)", "share of the wait"), step_rows)}
-"""
-
-
-def _binding(k: dict[str, KpiEstimate], steps, total: float | None) -> str:
-    """One sentence naming the most used resource and the step before which patients wait longest."""
-    of_what = {
-        "bookable_utilisation": "the admissions its calendar allows",
-        "staff_utilisation": "the role's contracted hours",
-        "utilisation": "the slots it offers",
-    }
-    shares = {}
-    for name, est in k.items():
-        base, part = split(name)
-        if base in of_what and est.mean is not None:
-            if base == "utilisation" and f"bookable_{name}" in k:
-                continue  # a bed or chair: its bookable share says more
-            shares[(base, part)] = est.mean
-    text = []
-    if shares:
-        base, part = max(shares, key=shares.__getitem__)
-        text.append(f"Most used: '{part}' at {shares[(base, part)]:.0%} of {of_what[base]}.")
-    timed = [(p, e.mean) for p, e in steps if e.mean is not None]
-    if timed and total:
-        part, days = max(timed, key=lambda x: x[1])
-        text.append(
-            f"Patients wait longest before the {STEP_LABELS.get(part, part)}: {days:.1f} of "
-            f"{total:.1f} days ({days / total:.0%} of the wait from referral to first cycle)."
-        )
-    return " ".join(text)
-
-
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}
@@ -178,19 +86,6 @@ def _versions() -> list[tuple[str, str]]:
         ("plotly", plotly.__version__),
         ("platform", platform.platform()),
     ]
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=num' if i else ''}>{html.escape(str(c))}</td>" for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _figures(results: Sequence[SimulationResult]) -> list[str]:
@@ -367,32 +262,11 @@ def render_report(
 <h2>Key results</h2><p>Mean over {result.replications} replications (95 % confidence interval).</p>
 {_table(("indicator", "value"), headline)}
 {limits_section(result)}
-{_waiting_list_note(result)}
+{waiting_list_note(result)}
 <h2>Over time</h2>{figures}
 <h2>Every indicator</h2>{_table(("indicator", "identifier (JSON)", "mean (95 % CI)", "n"), every)}
 {_stress(model, result, source_text)}""",
     )
-
-
-def _waiting_list_note(result: SimulationResult) -> str:
-    """The two waiting-list means and why they differ; the Little's law check the tests make."""
-    k = result.kpis
-    names = ("waiting_list_mean", "little_L", "little_lambda_W")
-    if not all(n in k for n in names):
-        return ""
-    return f"""
-<h2>Waiting list and Little's law</h2>
-{_table(("indicator", "mean (95 % CI)"), [(label(n), k[n].text()) for n in names])}
-<p>The waiting list holds every patient referred who has neither had a first cycle nor left
-(screen failure, death, drop-out); MDT, PET and consultation waits are inside it. Little's law
-L = λW is checked on this list over the <em>whole</em> run, warm-up included, because only
-there do the two sides count the same patient-hours: L samples the list's size from the start
-(empty) to the horizon, λW adds each patient's time on the list (cut at the horizon) and
-divides by the run length. They agree on every replication (tested within 2 %). The waiting
-list of the key results is the same list averaged over the measurement window only (after
-the warm-up); it is larger when the list grows during the run, as it does with growing
-referrals or too little capacity.</p>
-"""
 
 
 def render_comparison(models: Sequence[ServiceModel], comparison: ComparisonResult) -> str:

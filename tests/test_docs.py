@@ -1,5 +1,6 @@
 """The documentation is run: every ``$ rltcare ...`` line in a ```console block of docs/ and
-README.md executes, and exits 2 exactly when the block shows an ``error:`` line for it.
+README.md executes (with its ``\\``-continued lines), and exits 2 exactly when the block
+shows an ``error:`` line for it.
 
 Commands run in an empty folder in which ``docs/`` and ``examples/`` link to the
 repository's, so examples may read shipped files and write their outputs freely."""
@@ -16,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
+def joined(lines: list[str], index: int) -> tuple[str, int]:
+    """The command starting at ``lines[index]`` with its ``\\``-continued lines, and the next index."""
+    command = lines[index]
+    while command.endswith("\\") and index + 1 < len(lines):
+        index += 1
+        command = command[:-1].rstrip() + " " + lines[index].strip()
+    return command, index + 1
+
+
 def examples() -> list:
     found = []
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
@@ -23,12 +33,19 @@ def examples() -> list:
             lines = block.splitlines()
             for index, line in enumerate(lines):
                 if line.startswith("$ rltcare "):
-                    following = lines[index + 1 : index + 2]
+                    command, after = joined(lines, index)
+                    following = lines[after : after + 1]
                     expect_error = bool(following) and following[0].startswith("error:")
                     found.append(
-                        pytest.param(line[2:], expect_error, id=f"{path.name}:{line[2:60]}")
+                        pytest.param(command[2:], expect_error, id=f"{path.name}:{command[2:60]}")
                     )
     return found
+
+
+def test_continued_lines_are_joined() -> None:
+    lines = ["$ rltcare simulate a.toml \\", "      -n 2 --seed 1 \\", "  --json -", "out"]
+    assert joined(lines, 0) == ("$ rltcare simulate a.toml -n 2 --seed 1 --json -", 3)
+    assert joined(["$ rltcare version", "error: x"], 0) == ("$ rltcare version", 1)
 
 
 @pytest.mark.parametrize(("command", "expect_error"), examples())

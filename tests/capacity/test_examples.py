@@ -62,3 +62,13 @@ def test_example_runs(path, catalog) -> None:
     model = build_model(scenario, catalog, file=str(path))
     result = engine.run(model, 1, 0)
     assert len(result.cycles) > 0
+
+
+def test_documented_group_alone_is_the_group_example_with_home_routing() -> None:
+    """docs/examples/capacity/group_alone.toml must not drift from the example it copies."""
+    alone = (REPOSITORY.parent / "docs/examples/capacity/group_alone.toml").read_text("utf-8")
+    group = (REPOSITORY / "group_of_centres.toml").read_text("utf-8")
+    assert 'rule = "shortest-wait"' in group
+    lines = alone.splitlines()
+    assert all(line.startswith("# ") for line in lines[:3])  # its own header
+    assert lines[3:] == group.replace('rule = "shortest-wait"', 'rule = "home"').splitlines()

@@ -65,7 +65,7 @@ def test_simulate_writes_json_report_and_event_log(scenario, tmp_path, capsys) -
         events
     )
     assert (events["node"] == "cycle").sum() > 0
-    assert "wait first cycle mean d" in capsys.readouterr().out
+    assert "Wait to first cycle, mean (days)" in capsys.readouterr().out
 
 
 def test_simulate_json_to_stdout_is_reproducible(scenario, capsys) -> None:

@@ -22,6 +22,7 @@ from rltcare.capacity.booking import (
     WASTED,
 )
 from rltcare.capacity.engine import RunResult
+from rltcare.capacity.limits import throughput_limits
 from rltcare.capacity.model import HOURS_PER_YEAR
 from rltcare.capacity.sections import STAFF_TASKS
 
@@ -104,6 +105,7 @@ def kpis(run: RunResult) -> dict[str, float]:
         out["dose_age_at_administration_mean_h"] = float(given[:, 7].mean())
         out["activity_at_administration_mean_fraction"] = float(given[:, 8].mean())
     _staff(run, window_cycles, dose_window, busy_h, years, in_window, out)
+    throughput_limits(run, window_cycles, treated, years, out)
     grid = np.arange(lo + 0.5 * m.step_h, hi, m.step_h)
     out["waiting_list_mean"] = float(waiting_list(run, grid).mean())
     _little(run, out)
@@ -232,7 +234,14 @@ def waiting_list(run: RunResult, times_h: np.ndarray) -> np.ndarray:
 
 
 def _little(run: RunResult, out: dict[str, float]) -> None:
-    """L sampled on the booking grid over the whole run, and λ·W from the patients' records."""
+    """Little's law over the whole run, warm-up included (the run starts empty and ends open).
+
+    System: the waiting list, from referral to the first cycle or leaving (screen failure,
+    death, drop-out). L is its size sampled on the booking grid from 0 to the horizon; λW
+    is the patient-hours spent on it (cut at the horizon) over the horizon. Both count
+    the same hours, so they agree up to the sampling. ``waiting_list_mean`` is the same
+    list averaged over the measurement window only, which is larger when the list grows.
+    """
     horizon = run.model.horizon_h
     grid = np.arange(0.5 * run.model.step_h, horizon, run.model.step_h)  # mid-cell: unbiased
     out["little_L"] = float(waiting_list(run, grid).mean())

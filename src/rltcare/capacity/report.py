@@ -15,7 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rltcare.capacity.labels import describe, label
 from rltcare.capacity.model import ServiceModel
+from rltcare.capacity.report_sections import limits_section, waiting_list_note
+from rltcare.capacity.report_sections import table as _table
 from rltcare.capacity.results import ComparisonResult, SimulationResult
 
 HEADLINE = (
@@ -56,6 +59,7 @@ def headline_names(names) -> list[str]:
     return (
         [k for k in HEADLINE if k in names]
         + [k for k in per_centre if k in names]
+        + [k for k in names if k.startswith("wait_step_mean_d[")]
         + [k for k in names if "utilisation" in k]
     )
 
@@ -84,19 +88,6 @@ def _versions() -> list[tuple[str, str]]:
     ]
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=num' if i else ''}>{html.escape(str(c))}</td>" for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def _figures(results: Sequence[SimulationResult]) -> list[str]:
     import plotly.graph_objects as go
 
@@ -111,7 +102,7 @@ def _figures(results: Sequence[SimulationResult]) -> list[str]:
         if warm:
             fig.add_vline(x=warm, line_dash="dash", annotation_text="end of warm-up")
         fig.update_layout(
-            title=f"{name.replace('_', ' ')} per week (mean of replications)",
+            title=f"{describe(name)[0]}, each week (mean of replications)",
             xaxis_title="week",
             height=320,
             margin={"l": 50, "r": 20, "t": 50, "b": 40},
@@ -258,10 +249,11 @@ def render_report(
 ) -> str:
     """The HTML report of one scenario."""
     headline = [
-        (k, result.kpis[k].text()) for k in headline_names(result.kpis) if "utilisation" not in k
+        (label(k), result.kpis[k].text())
+        for k in headline_names(result.kpis)
+        if "utilisation" not in k and not k.startswith("wait_step_mean_d[")
     ]
-    utilisation = [(k, v.text()) for k, v in result.kpis.items() if "utilisation" in k]
-    every = [(k, v.text(), str(v.n)) for k, v in result.kpis.items()]
+    every = [(label(k), k, v.text(), str(v.n)) for k, v in result.kpis.items()]
     figures = "".join(_figures([result]))
     return _page(
         result.title,
@@ -269,9 +261,10 @@ def render_report(
 <p>{html.escape(model.scenario.meta.description)}</p>
 <h2>Key results</h2><p>Mean over {result.replications} replications (95 % confidence interval).</p>
 {_table(("indicator", "value"), headline)}
-<h2>Utilisation</h2>{_table(("resource", "share of available time"), utilisation)}
+{limits_section(result)}
+{waiting_list_note(result)}
 <h2>Over time</h2>{figures}
-<h2>Every indicator</h2>{_table(("indicator", "mean (95 % CI)", "n"), every)}
+<h2>Every indicator</h2>{_table(("indicator", "identifier (JSON)", "mean (95 % CI)", "n"), every)}
 {_stress(model, result, source_text)}""",
     )
 
@@ -280,9 +273,9 @@ def render_comparison(models: Sequence[ServiceModel], comparison: ComparisonResu
     """Scenarios side by side, paired differences from the first, and their STRESS sections."""
     results = comparison.scenarios
     names = list(results[0].kpis)
-    side = [[k] + [r.kpis[k].text() if k in r.kpis else "—" for r in results] for k in names]
+    side = [[label(k)] + [r.kpis[k].text() if k in r.kpis else "—" for r in results] for k in names]
     diffs = [
-        [k] + [comparison.differences[r.title][k].text() for r in results[1:]]
+        [label(k)] + [comparison.differences[r.title][k].text() for r in results[1:]]
         for k in names
         if all(k in comparison.differences[r.title] for r in results[1:])
     ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rltcare.capacity import experiment
+from rltcare.capacity.labels import label
 from rltcare.capacity.model import ServiceModel
 from rltcare.result import Result
 
@@ -65,7 +66,7 @@ class SimulationResult(Result):
             ("replications", str(self.replications)),
             ("seed", str(self.seed)),
         ]
-        rows += [(name.replace("_", " "), k.text()) for name, k in self.kpis.items()]
+        rows += [(label(name), k.text()) for name, k in self.kpis.items()]
         return rows
 
 
@@ -80,7 +81,7 @@ class ComparisonResult(Result):
         rows = [("baseline", base)]
         for title, diffs in self.differences.items():
             for name, k in diffs.items():
-                rows.append((f"{title} − {base}: {name.replace('_', ' ')}", k.text()))
+                rows.append((f"{title} − {base}: {label(name)}", k.text()))
         return rows
 
 

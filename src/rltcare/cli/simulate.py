@@ -15,6 +15,7 @@ from rich.table import Table
 from rltcare.capacity import experiment
 from rltcare.capacity.eventlog import event_log
 from rltcare.capacity.example_scenarios import scenario_source
+from rltcare.capacity.labels import label
 from rltcare.capacity.loader import loads_scenario, scenario_json_schema
 from rltcare.capacity.model import build_model
 from rltcare.capacity.report import headline_names, render_comparison, render_report
@@ -77,7 +78,7 @@ def _show(titles: Sequence[str], kpis: Sequence[dict]) -> None:
         table.add_column(title)
     names = headline_names(kpis[0])
     for name in names:
-        table.add_row(escape(name.replace("_", " ")), *[k[name].text() for k in kpis])
+        table.add_row(escape(label(name)), *[k[name].text() for k in kpis])
     console.print(table)
 
 

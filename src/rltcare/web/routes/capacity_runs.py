@@ -22,6 +22,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
 from rltcare.capacity.experiment import Replication
+from rltcare.capacity.labels import label
 from rltcare.capacity.report import headline_names
 from rltcare.capacity.results import (
     ComparisonResult,
@@ -215,7 +216,7 @@ def delete_api(session: RunSession, caller: CallerDep, run_id: int) -> Response:
 @pages.get("/capacity/runs")
 def runs_page(request: Request, session: RunSession):
     runs = [RunSummary.of(r) for r in list_runs(session=session)]
-    return render(request, "capacity_runs.html", {"runs": runs, "main": MAIN_KPIS})
+    return render(request, "capacity_runs.html", {"runs": runs, "main": MAIN_KPIS, "label": label})
 
 
 @pages.get("/capacity/runs/{run_id}")
@@ -223,7 +224,9 @@ def stored_run_page(request: Request, session: RunSession, run_id: int):
     run = run_api(session, run_id)
     names = headline_names(run.result.kpis) if run.result else []
     headline = [k for k in names if "utilisation" not in k]
-    return render(request, "capacity_stored_run.html", {"run": run, "headline": headline})
+    return render(
+        request, "capacity_stored_run.html", {"run": run, "headline": headline, "label": label}
+    )
 
 
 @pages.get("/capacity/runs/{run_id}/report", response_class=HTMLResponse)
@@ -238,4 +241,4 @@ def stored_report_page(session: RunSession, run_id: int):
 def compare_page(request: Request, session: RunSession, ids: Ids):
     result = _compare(session, ids)
     names = list(result.comparison.scenarios[0].kpis)
-    return render(request, "capacity_compare.html", {"c": result, "names": names})
+    return render(request, "capacity_compare.html", {"c": result, "names": names, "label": label})

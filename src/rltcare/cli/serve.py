@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from rltcare.settings import Settings
-
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -17,6 +15,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from rltcare.cli.registry import ensure_demo
+        from rltcare.settings import Settings
         from rltcare.web.app import create_app
 
         overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}

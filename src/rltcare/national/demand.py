@@ -112,10 +112,10 @@ class DemandResult(Result):
             ("indications", ", ".join(self.indications)),
             (f"patients {self.start_year}", f"{self.patients_first_year:,.0f}"),
             (f"patients {end}", f"{self.patients_last_year:,.0f}"),
-            (f"cycles {end} (sum of regions and indications)", f"{self.cycles_last_year:,.0f}"),
+            (f"cycles {end}, sum of regions", f"{self.cycles_last_year:,.0f}"),
             (
-                f"cycles {end}, median of the national total over draws",
-                f"{mid:,.0f} (95% interval {low:,.0f}–{high:,.0f})",
+                f"cycles {end}, national total",
+                f"median over draws {mid:,.0f} (95% interval {low:,.0f}–{high:,.0f})",
             ),
         ]
         rows += [

@@ -73,3 +73,48 @@ def test_a_key_shared_by_two_kinds_says_so_and_kind_picks_one(capsys):
     code, _, err = run(capsys, "catalog", "show", "de", "--kind", "bogus")
     assert code == 2
     assert "unknown catalog kind 'bogus'" in err
+
+
+def test_help_shows_plain_metavars_not_python_types(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    for argv in (("national", "demand"), ("simulate",), ("compare",), ("release",)):
+        code, out, _ = run(capsys, *argv, "--help")
+        assert code == 0
+        assert "<bool>" not in out and "<list[" not in out and "<str>" not in out, argv
+    _, out, _ = run(capsys, "national", "demand", "--help")
+    assert "--indication  -i      TEXT" in out and "PATH" in out
+    assert (
+        next(line for line in out.splitlines() if "--json" in line).split("--json")[1].strip()[:5]
+        == "Print"
+    )  # a flag takes no value
+
+
+def test_starting_the_cli_loads_no_engine_dependencies():
+    """``rltcare --help`` must not pay for pandas, scipy.stats, numba, plotly or SQLAlchemy."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rltcare.cli; "
+        "print(sorted(m for m in ('pandas', 'scipy.stats', 'numba', 'plotly', 'sqlalchemy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_release_cycles_default_is_the_engine_and_api_default():
+    import inspect
+
+    import typer.main
+
+    from rltcare.cli import app
+    from rltcare.physics.release import evaluate
+    from rltcare.web.routes.release import ReleaseRequest
+
+    command = typer.main.get_command(app).commands["release"]
+    cli = next(p for p in command.params if p.name == "cycles_per_year").default
+    engine = inspect.signature(evaluate).parameters["cycles_per_year"].default
+    assert cli == engine == ReleaseRequest.model_fields["cycles_per_year"].default == 1

@@ -7,7 +7,9 @@ import pytest
 from rltcare.catalog import load_catalog
 from rltcare.catalog.country import Fraction
 from rltcare.errors import CatalogError, InputError
-from rltcare.national.demand import Expansion, Scenario, demand
+from rltcare.national.demand import Expansion, Scenario, default_indications, demand
+from rltcare.national.flows import patient_flows
+from rltcare.national.gap import capacity_gap, centres_from_rows, csv_rows
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "national"
 
@@ -189,3 +191,34 @@ def test_65plus_above_population_names_file_and_field(tmp_path):
     with pytest.raises(CatalogError, match="population_65plus") as info:
         load_catalog([path])
     assert info.value.file == str(path)
+
+
+def test_every_total_is_the_sum_of_its_parts():
+    """The headline totals, the capacity gap and the flows all add up the same rows."""
+    catalog = load_catalog()
+    wanted = demand("de", draws=300, seed=1)
+    assert wanted.indications == default_indications(catalog)
+    assert "i131-thyroid-ablation" in wanted.indications
+    last = wanted.start_year + wanted.years - 1
+    rows = [r for r in wanted.rows if r.year == last]
+    assert wanted.cycles_last_year == pytest.approx(sum(r.cycles for r in rows), rel=1e-12)
+    assert wanted.patients_last_year == pytest.approx(sum(r.patients for r in rows), rel=1e-12)
+    # the median of the national total over draws is another number, labelled as such
+    low, median, high = wanted.cycles_last_year_total
+    assert low < median < high and median != pytest.approx(wanted.cycles_last_year, rel=1e-6)
+    labels = [label for label, _ in wanted.summary_rows()]
+    assert f"cycles {last}, sum of regions" in labels
+    assert f"cycles {last}, national total" in labels
+    # GBq per nuclide, never added across nuclides
+    assert set(wanted.activity_gbq_last_year) == {"Lu-177", "I-131"}
+    for nuclide, gbq in wanted.activity_gbq_last_year.items():
+        assert gbq == pytest.approx(sum(r.activity_gbq for r in rows if r.nuclide == nuclide))
+    centres = centres_from_rows(
+        csv_rows((EXAMPLES / "de_centres.csv").read_text().splitlines()), catalog.country("de")
+    )
+    gap = capacity_gap(wanted, centres, catalog=catalog)
+    flows = patient_flows(wanted, centres, catalog=catalog)
+    assert sum(g.cycles for g in gap.regions) == pytest.approx(wanted.cycles_last_year)
+    assert flows.cycles == pytest.approx(wanted.cycles_last_year)
+    assert sum(r.cycles for r in flows.regions) == pytest.approx(flows.cycles)
+    assert flows.treated_cycles + flows.unmet_cycles == pytest.approx(flows.cycles)

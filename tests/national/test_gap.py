@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from rltcare.catalog import default_catalog
 from rltcare.errors import InputError
 from rltcare.national.demand import demand
-from rltcare.national.gap import capacity_gap, centres_from_rows
+from rltcare.national.gap import (
+    activity_text,
+    capacity_gap,
+    centres_from_rows,
+    counted,
+    csv_rows,
+)
 from rltcare.national.resources import resource_use
 
 ROW = {
@@ -55,10 +59,27 @@ def test_gap_closes_when_capacity_is_added():
     bigger = capacity_gap(wanted, centres_from_rows([grown], country))
     assert next(g for g in bigger.regions if g.region == "DE2").add["rooms"] == 0
     cycles = sum(g.cycles for g in small.regions)
-    assert small.activity_gbq == pytest.approx(cycles * 7.4)
+    assert small.activity_gbq == {"Lu-177": pytest.approx(cycles * 7.4)}
 
 
 def test_example_centres_file_is_valid():
     with open("examples/national/de_centres.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+        rows = csv_rows(handle)
     assert len(centres_from_rows(rows, default_catalog().country("de"))) == 13
+
+
+def test_csv_rows_skip_comment_lines():
+    text = "# a comment\n  # indented comment\nid,name\na,A\n"
+    assert csv_rows(text.splitlines()) == [{"id": "a", "name": "A"}]
+
+
+def test_gap_keeps_activity_per_nuclide_and_counts_in_the_singular():
+    country = default_catalog().country("de")
+    wanted = demand("de", ["lu-psma-post-taxane", "i131-thyroid-ablation"], draws=100)
+    gap = capacity_gap(wanted, centres_from_rows([ROW], country))
+    assert set(gap.activity_gbq) == {"Lu-177", "I-131"}
+    for nuclide, total in gap.activity_gbq.items():
+        assert total == pytest.approx(sum(g.activity_gbq.get(nuclide, 0) for g in gap.regions))
+    assert counted(1, "scanners") == "1 scanner" and counted(2, "scanners") == "2 scanners"
+    assert counted(1, "nurse_fte") == "1 nurse_fte"
+    assert activity_text({"Lu-177": 1234.4, "I-131": 56}) == "1,234 GBq Lu-177; 56 GBq I-131"

@@ -50,3 +50,31 @@ def test_page_shows_errors_beside_the_field(client):
     assert 'id="e-model_toml"' in page.text
     page = client.post("/economics", data={"model_toml": MODEL, "psa": "-3"})
     assert 'id="e-psa"' in page.text
+
+
+def test_page_loads_the_packaged_reference_models(client):
+    page = client.get("/economics")
+    assert page.status_code == 200
+    assert "VISION: Lu-PSMA-617 + SoC vs SoC" in page.text  # the model box is filled
+    assert '<option value="netter1_lutathera"' in page.text
+    other = client.get("/economics", params={"example": "netter1_lutathera"})
+    assert "NETTER-1: Lutathera" in other.text
+    missing = client.get("/economics", params={"example": "nope"})
+    assert missing.status_code == 422 and "vision_lu_psma" in missing.text
+
+
+def test_page_labels_its_tables_and_shows_the_published_caveat(client):
+    from rltcare.economics.example_models import example_text
+
+    page = client.post(
+        "/economics", data={"model_toml": example_text("vision_lu_psma"), "psa": "50"}
+    )
+    assert page.status_code == 200, page.text
+    for heading in ("Base case", "Incremental analysis", "Probabilistic sensitivity analysis"):
+        assert f"<h3>{heading}</h3>" in page.text
+    assert "ICER (USD per QALY)" in page.text and "USD per patient" in page.text
+    # the caveat comes from the model file's [model.published], not from the template
+    assert "Published ICER: 200,708 USD per QALY" in page.text
+    assert "$42,500 per 7.4 GBq dose" in page.text
+    plain = client.post("/economics", data={"model_toml": MODEL, "psa": "0"})
+    assert "Published ICER" not in plain.text

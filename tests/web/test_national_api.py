@@ -133,8 +133,9 @@ def test_openapi_lists_national(client):
 
 def test_page_with_centres(client):
     assert client.get("/national").status_code == 200
-    centres = (ROOT / "examples" / "national" / "de_centres.csv").read_text(encoding="utf-8")
-    body = "\n".join(line for line in centres.splitlines() if not line.startswith("#"))
+    # the shipped file, # comment lines and all, is accepted as pasted
+    body = (ROOT / "examples" / "national" / "de_centres.csv").read_text(encoding="utf-8")
+    assert body.startswith("#")
     page = client.post(
         "/national",
         data={"country": "de", "years": "5", "centres": body, "pre_taxane_from": "2028"},
@@ -162,3 +163,18 @@ def test_page_shows_abroad_error_beside_its_textarea(client):
     page = client.post("/national", data={"country": "de", "centres": centres, "abroad": abroad})
     assert page.status_code == 422
     assert 'id="e-abroad"' in page.text and "rooms" in page.text
+
+
+def test_page_uses_the_cli_default_indications_and_lets_you_choose(client):
+    page = client.get("/national")
+    assert page.text.count('name="indications"') == 3
+    default = client.post("/national", data={"country": "de", "years": "2"})
+    assert default.status_code == 200, default.text
+    assert "i131-thyroid-ablation" in default.text
+    assert "activity 2027, I-131" in default.text and "activity 2027, Lu-177" in default.text
+    chosen = client.post(
+        "/national",
+        data={"country": "de", "years": "2", "indications": ["lu-dotatate-gep-net"]},
+    )
+    assert chosen.status_code == 200, chosen.text
+    assert "I-131" not in chosen.text and "activity 2027, Lu-177" in chosen.text

@@ -22,6 +22,7 @@ from rltcare.cli import (
 )
 from rltcare.cli import catalog as catalog_commands
 from rltcare.cli import national as national_commands
+from rltcare.cli.common import plain_metavars
 from rltcare.errors import InputError, from_validation_errors
 
 app = typer.Typer(
@@ -59,7 +60,8 @@ national_commands.register(app)
 def main(argv: list[str] | None = None) -> None:
     """Entry point: bad input (and a usage error) is one line on stderr and exit status 2."""
     try:
-        status = app(args=argv, standalone_mode=False)
+        command = plain_metavars(typer.main.get_command(app))
+        status = command.main(args=argv, prog_name="rltcare", standalone_mode=False)
     except ValidationError as exc:  # an option that passed Typer but not an engine's model
         _fail(from_validation_errors(exc.errors()).one_line())
     except InputError as exc:

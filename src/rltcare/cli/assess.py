@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from rltcare.cli.common import JsonOption, console
-from rltcare.cohort.assess import CRITERION_TABLE, assess_lesions, assess_table
-from rltcare.cohort.tables import CsvFile, read_table
 from rltcare.errors import InputError
-from rltcare.response.base import Response
+
+if TYPE_CHECKING:  # the cohort layer (pandas) is imported when a command runs
+    from rltcare.response.base import Response
 
 app = typer.Typer(help="Assess response under one criterion from a CSV file.", no_args_is_help=True)
 
@@ -37,6 +38,9 @@ def _emit(results: list[Response], as_json: bool) -> None:
 
 
 def _assess(table: str, path: Path, **options) -> list[Response]:
+    from rltcare.cohort.assess import assess_table
+    from rltcare.cohort.tables import CsvFile, read_table
+
     source = CsvFile.from_path(path)
     return assess_table(table, read_table(source, table), source.name, **options)
 
@@ -46,6 +50,9 @@ def read_pcwg3(path: Path) -> list[Response]:
 
 
 def read_recist(path: Path, *, pcwg3_mod=False, confirm=False, bone_scans=None) -> list[Response]:
+    from rltcare.cohort.assess import assess_lesions
+    from rltcare.cohort.tables import CsvFile, read_table
+
     source = CsvFile.from_path(path)
     bone = CsvFile.from_path(bone_scans) if bone_scans is not None else None
     return assess_lesions(
@@ -60,6 +67,8 @@ def read_recist(path: Path, *, pcwg3_mod=False, confirm=False, bone_scans=None) 
 
 def read_scans(criterion: str, path: Path, **options) -> list[Response]:
     """Assess a scan-based criterion (percist, eortc, recip) from ``path``."""
+    from rltcare.cohort.assess import CRITERION_TABLE
+
     return _assess(CRITERION_TABLE[criterion], path, **options)
 
 

@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
-from rltcare.physics.decay import decay as decay_engine
-from rltcare.physics.decay import order as order_engine
 from rltcare.units import parse_activity, parse_duration, parse_timestamp
 
 
@@ -22,6 +20,8 @@ def decay(
     as_json: bool = JsonOption,
 ) -> None:
     """Activity of NUCLIDE and every radioactive daughter after the given times."""
+    from rltcare.physics.decay import decay as decay_engine  # loaded when the command runs
+
     times = [parse_duration(t, field="after", allow_zero=True) for t in after]
     result = decay_engine({nuclide: parse_activity(activity)}, times, catalog=catalog_from(catalog))
     emit(result, as_json, title=f"{nuclide} decay")
@@ -47,6 +47,8 @@ def order(
     as_json: bool = JsonOption,
 ) -> None:
     """Activity to order at calibration so the prescribed activity is there at administration."""
+    from rltcare.physics.decay import order as order_engine
+
     result = order_engine(
         parse_activity(activity),
         parse_timestamp(administration, field="administration"),

@@ -16,6 +16,11 @@ app = typer.Typer(
 
 
 def _read(path: Path) -> str:
+    """A model file, or a packaged reference model by name (``vision_lu_psma``)."""
+    from rltcare.economics.example_models import example_names, example_text
+
+    if not path.exists() and path.name.removesuffix(".toml") in example_names():
+        return example_text(path.name)
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -24,7 +29,11 @@ def _read(path: Path) -> str:
 
 @app.command()
 def run(
-    model_file: Path = typer.Argument(..., help="Model file (TOML); see docs/economics.md."),
+    model_file: Path = typer.Argument(
+        ...,
+        help="Model file (TOML; see docs/economics.md) or a packaged reference model: "
+        "vision_lu_psma, netter1_lutathera.",
+    ),
     psa: int = typer.Option(0, "--psa", min=0, help="PSA iterations (0: deterministic only)."),
     seed: int = typer.Option(1, "--seed", help="Seed of the PSA (SeedSequence root)."),
     json_path: Path | None = typer.Option(
@@ -49,10 +58,14 @@ def run(
         emit(result, True)
         return
     emit(done.base, False, title=model.title)
+    console.print(f"costs and NMB in {model.currency}; ICER in {model.currency} per QALY")
+    if model.meta.get("published"):
+        console.print(f"[bold]note[/]: {model.meta['published']}")
     if done.budget:
         emit(done.budget, False, title="Budget impact (undiscounted)")
     if done.psa_summary:
         emit(done.psa_summary, False, title="PSA")
+        console.print(f"EVPI in {model.currency} per patient")
         for j, share in enumerate(done.psa_summary.crossed_share):
             if share:
                 console.print(

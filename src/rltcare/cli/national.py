@@ -8,18 +8,11 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from rltcare.capacity import build_model, load_scenario, run_replications
 from rltcare.cli import national_inputs as inputs
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
 from rltcare.cli.national_options import DemandOptions, demand_options
 from rltcare.errors import InputError
 from rltcare.national import access as fca_engine
-from rltcare.national.flows import patient_flows
-from rltcare.national.gap import capacity_gap
-from rltcare.national.planner import mean_kpis, resource_use_from_kpis
-from rltcare.national.regional import points_access, regional_access
-from rltcare.national.report import country_report
-from rltcare.national.supply import simulate_supply
 from rltcare.national.waiting import Hazard, Waiting, hazard_for, waiting_from_planner
 from rltcare.units import parse_activity, parse_duration
 
@@ -67,6 +60,10 @@ def gap_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Rooms, chairs, scanners and FTE to add per region to meet demand."""
+    from rltcare.national.gap import (
+        capacity_gap,
+    )  # engines imported in commands: start-up stays fast
+
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     found = inputs.centres(centres, where)[0]
@@ -102,6 +99,8 @@ def flows_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Where each region's cycles are treated: flows between regions and abroad, unmet demand."""
+    from rltcare.national.flows import patient_flows
+
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     home, away = inputs.centres(centres, where, abroad)
@@ -130,6 +129,9 @@ def flows_command(
 
 def _planner_use(path: Path, replications: int, wanted, catalog, seed: int):
     """Per-cycle use for the demand's indications whose product the planner scenario treats."""
+    from rltcare.capacity import build_model, load_scenario, run_replications
+    from rltcare.national.planner import mean_kpis, resource_use_from_kpis
+
     spec = load_scenario(path)
     model = build_model(spec, catalog, file=str(path))
     runs = run_replications(model, seed, replications)
@@ -172,6 +174,8 @@ def access_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Accessibility of each region's population to treatment places (rooms + chairs)."""
+    from rltcare.national.regional import points_access, regional_access
+
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     found = inputs.centres(centres, where)[0]
@@ -229,6 +233,8 @@ def supply_command(
     as_json: bool = JsonOption,
 ) -> None:
     """GBq shortfall a week from reactor outages; deferred cycles, delay, deaths while waiting."""
+    from rltcare.national.supply import simulate_supply
+
     loaded = catalog_from(catalog)
     drug = loaded.radiopharmaceutical(product)
     nuclide = loaded.nuclide(drug.nuclide)
@@ -274,6 +280,8 @@ def _approved(indication, product_id: str) -> bool:
 
 def _waiting(mix, death_rate, drop_out, catch_up, planner) -> Waiting:
     """The planner's [behaviour] if given, else the indications' hazard; options override."""
+    from rltcare.capacity import load_scenario
+
     base = (
         waiting_from_planner(load_scenario(planner), name=planner.name)
         if planner
@@ -301,6 +309,12 @@ def report_command(
     as_json: bool = JsonOption,
 ) -> None:
     """A self-contained HTML report: demand, map, capacity gap, flows, access (and supply)."""
+    from rltcare.national.flows import patient_flows
+    from rltcare.national.gap import capacity_gap
+    from rltcare.national.regional import regional_access
+    from rltcare.national.report import country_report
+    from rltcare.national.supply import simulate_supply
+
     loaded = catalog_from(catalog)
     where = loaded.country(country)
     found, away = inputs.centres(centres, where, abroad)

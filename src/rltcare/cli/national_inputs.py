@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from pydantic import ValidationError
 
 from rltcare.catalog.country import Country
 from rltcare.errors import InputError, from_validation_errors
-from rltcare.national.gap import centres_from_rows
+from rltcare.national.gap import centres_from_rows, csv_rows
 from rltcare.national.resources import ResourceUse
 from rltcare.national.supply import SupplyNetwork
 
@@ -19,7 +18,7 @@ from rltcare.national.supply import SupplyNetwork
 def read_csv(path: Path) -> list[dict[str, str]]:
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+            return csv_rows(handle)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
 

@@ -78,7 +78,12 @@ D = DemandOptions
 OPTIONS: dict[str, tuple[type, typer.models.OptionInfo]] = {
     "indication": (
         list[str],
-        typer.Option(None, "--indication", "-i", help="Indication id (repeatable)."),
+        typer.Option(
+            None,
+            "--indication",
+            "-i",
+            help="Indication id (repeatable; default: every approved one, as the web page).",
+        ),
     ),
     "years": (int, typer.Option(D.years, "--years", help="Years projected (1-30).")),
     "start_year": (int, typer.Option(D.start_year, "--start-year", help="First year projected.")),

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from rltcare.cli.assess import read_pcwg3, read_recist, read_scans
 from rltcare.cli.common import JsonOption, emit
-from rltcare.cohort import analysis
-from rltcare.cohort.report import render
-from rltcare.cohort.source import Cohort, CsvCohort, demo_source, read_one
-from rltcare.cohort.tables import LINE, CsvFile, read_table, typed
 from rltcare.errors import InputError
-from rltcare.outcomes import benchmarking
+
+if TYPE_CHECKING:  # pandas and scipy (cohort, outcomes) are imported when a command runs
+    import pandas as pd
+
+    from rltcare.cohort.source import Cohort
 
 app = typer.Typer(
     help="Cohort outcomes: discordance, toxicity, survival, benchmarking.", no_args_is_help=True
@@ -31,6 +31,8 @@ AtOption = typer.Option([], "--at", help="Report at these days (repeatable).")
 
 def _csv(path: Path, table: str) -> pd.DataFrame:
     """A typed table from ``path`` (errors name the file, line and column)."""
+    from rltcare.cohort.tables import CsvFile, read_table, typed
+
     source = CsvFile.from_path(path)
     return typed(read_table(source, table), table, source.name)
 
@@ -51,6 +53,8 @@ def discordance(
     as_json: bool = JsonOption,
 ) -> None:
     """Each criterion's categories at a landmark and their pairwise agreement (Cohen's kappa)."""
+    from rltcare.cohort import analysis
+
     responses = []
     if pcwg3:
         responses += read_pcwg3(pcwg3)
@@ -84,6 +88,8 @@ def toxicity(
 ) -> None:
     """Grade lab values (CTCAE) and give the cumulative incidence of the first grade ≥N event,
     death competing. Lab columns: patient_id, date, term, value [, unit, lln, uln, baseline]."""
+    from rltcare.cohort import analysis
+
     result = analysis.toxicity(
         _csv(labs, "labs"),
         _csv(follow_up, "follow_up"),
@@ -109,6 +115,10 @@ def survival_(
     as_json: bool = JsonOption,
 ) -> None:
     """Kaplan-Meier per group: median with 95% CI, survival and numbers at risk at --at days."""
+    from rltcare.cohort import analysis
+    from rltcare.cohort.source import read_one
+    from rltcare.cohort.tables import CsvFile
+
     result = analysis.survival_curves(
         read_one("survival", CsvFile.from_path(data)),
         time=time,
@@ -143,6 +153,9 @@ def benchmark(
     as_json: bool = JsonOption,
 ) -> None:
     """Funnel-plot limits (95%, 99.8%) per centre. Columns: centre, n, events [, expected]."""
+    from rltcare.cohort.tables import LINE
+    from rltcare.outcomes import benchmarking
+
     frame = _csv(centres, "centres").drop(columns=LINE)
     emit(benchmarking.funnel(frame, indicator=indicator, target=target), as_json, title="Funnel")
 
@@ -185,6 +198,10 @@ def report(
 ) -> None:
     """A self-contained HTML cohort report (works offline): waterfall, swimmer, Kaplan-Meier
     with numbers at risk, discordance and kappa, toxicity incidence, funnel plot, methods."""
+    from rltcare.cohort import analysis
+    from rltcare.cohort.report import render
+    from rltcare.cohort.source import CsvCohort, demo_source
+
     paths = {
         "psa": psa,
         "lesions": lesions,

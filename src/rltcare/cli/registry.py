@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import select
 
 from rltcare.cli.common import JsonOption, emit
 from rltcare.errors import InputError
-from rltcare.settings import Settings
+
+if TYPE_CHECKING:  # SQLAlchemy and settings load when a registry command runs
+    from rltcare.settings import Settings
 
 registry_app = typer.Typer(
     help="The real-world-data registry (database in RLTCARE_DATA_DIR or RLTCARE_DATABASE_URL).",
@@ -24,6 +26,7 @@ registry_app.add_typer(users_app, name="users")
 
 def _engine():
     from rltcare.registry.db import make_engine
+    from rltcare.settings import Settings
 
     return make_engine(Settings())
 
@@ -90,6 +93,8 @@ def demo(
     as_json: bool = JsonOption,
 ) -> None:
     """Load a synthetic multi-centre Lu-PSMA / Lu-DOTATATE cohort and demo accounts."""
+    from sqlalchemy import select
+
     from rltcare.registry import migrate
     from rltcare.registry.demo import DEMO_PASSWORD, load_demo
     from rltcare.registry.models import Patient
@@ -153,6 +158,8 @@ def users_add(
 @users_app.command("list")
 def users_list(as_json: bool = JsonOption) -> None:
     """Every account with its role and centres."""
+    from sqlalchemy import select
+
     from rltcare.registry.accounts import User
 
     with _session(_migrated()) as session:
@@ -186,6 +193,8 @@ def users_token(
     as_json: bool = JsonOption,
 ) -> None:
     """Issue an API bearer token (shown once; only its hash is stored)."""
+    from sqlalchemy import select
+
     from rltcare.registry import auth
     from rltcare.registry.accounts import User
 
@@ -369,6 +378,8 @@ def template(
 
 def ensure_demo(settings: Settings) -> None:
     """On first start of the embedded database: migrate, load the demo cohort, print accounts."""
+    from sqlalchemy import select
+
     from rltcare.registry import migrate
     from rltcare.registry.db import make_engine
     from rltcare.registry.demo import DEMO_PASSWORD, load_demo

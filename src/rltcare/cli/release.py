@@ -17,8 +17,12 @@ ProductOption = typer.Option(..., "--product", "-p", help="Radiopharmaceutical i
 ActivityOption = typer.Option(
     ..., "--activity", "-a", help="Administered activity, e.g. '7.4 GBq'."
 )
+# 1, as the engine and the API: the cycles a year depend on the product and the patient
+# (a Lu-PSMA course is up to 6, a Lu-DOTATATE one 4), so no course count fits every product
 CyclesOption = typer.Option(
-    1, "--cycles-per-year", help="Treatment cycles the patient gets a year."
+    1,
+    "--cycles-per-year",
+    help="Treatment cycles the patient gets a year (yearly limits: the course's, e.g. 4).",
 )
 ElapsedOption = typer.Option("0 h", "--elapsed", help="Time since administration, e.g. '24 h'.")
 

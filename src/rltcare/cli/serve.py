@@ -6,8 +6,6 @@ import os
 
 import typer
 
-from rltcare.settings import Settings
-
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -25,6 +23,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from rltcare.cli.registry import ensure_demo
+        from rltcare.settings import Settings
         from rltcare.web.app import create_app
 
         overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}

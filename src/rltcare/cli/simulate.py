@@ -12,14 +12,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rltcare.capacity import experiment
-from rltcare.capacity.eventlog import event_log
-from rltcare.capacity.example_scenarios import scenario_source
-from rltcare.capacity.labels import label
-from rltcare.capacity.loader import loads_scenario, scenario_json_schema
-from rltcare.capacity.model import build_model
-from rltcare.capacity.report import headline_names, render_comparison, render_report
-from rltcare.capacity.results import comparison_result, simulation_result
 from rltcare.cli.common import CatalogOption, catalog_from, console
 from rltcare.errors import InputError
 from rltcare.result import Result
@@ -46,6 +38,8 @@ def _progress() -> Progress:
 
 
 def _run(model, seed, n, workers, scheduler, label):
+    from rltcare.capacity import experiment  # capacity (numba) loads when a command runs
+
     with _progress() as bar:
         task = bar.add_task(label, total=n)
         return experiment.run_replications(
@@ -72,6 +66,9 @@ def _write(result: Result, html: str | None, report: Path | None, json_path: Pat
 
 
 def _show(titles: Sequence[str], kpis: Sequence[dict]) -> None:
+    from rltcare.capacity.labels import label
+    from rltcare.capacity.report import headline_names
+
     table = Table(show_header=True, box=None)
     table.add_column("indicator (mean, 95 % CI)", style="bold")
     for title in titles:
@@ -107,6 +104,14 @@ def simulate(
     catalog: list[Path] | None = CatalogOption,
 ) -> None:
     """Simulate a service: every KPI with its 95 % confidence interval, a report and JSON."""
+    from rltcare.capacity import experiment
+    from rltcare.capacity.eventlog import event_log
+    from rltcare.capacity.example_scenarios import scenario_source
+    from rltcare.capacity.loader import loads_scenario
+    from rltcare.capacity.model import build_model
+    from rltcare.capacity.report import render_report
+    from rltcare.capacity.results import simulation_result
+
     started = time.perf_counter()
     text, file = scenario_source(scenario)
     spec = loads_scenario(text, file=file)
@@ -154,6 +159,9 @@ def simulate(
 
 
 def _compare(models, titles, replications, seed, workers, scheduler, report, json_path) -> None:
+    from rltcare.capacity.report import render_comparison
+    from rltcare.capacity.results import comparison_result, simulation_result
+
     started = time.perf_counter()
     reps = [
         _run(m, seed, replications, workers, scheduler, t)
@@ -183,6 +191,10 @@ def compare(
     catalog: list[Path] | None = CatalogOption,
 ) -> None:
     """Compare scenarios side by side, with paired differences under common random numbers."""
+    from rltcare.capacity.example_scenarios import scenario_source
+    from rltcare.capacity.loader import loads_scenario
+    from rltcare.capacity.model import build_model
+
     if len(scenarios) < 2:
         raise InputError("compare needs at least two scenario files", field="scenarios")
     cat = catalog_from(catalog)
@@ -198,6 +210,8 @@ def scenario_schema(
     ),
 ) -> None:
     """The JSON Schema of scenario files, for editors."""
+    from rltcare.capacity.loader import scenario_json_schema
+
     text = json.dumps(scenario_json_schema(), indent=2)
     if output is None:
         typer.echo(text)

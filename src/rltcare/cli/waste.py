@@ -8,15 +8,6 @@ import typer
 
 from rltcare.cli.common import CatalogOption, JsonOption, catalog_from, emit
 from rltcare.errors import InputError
-from rltcare.physics.waste import (
-    Clearance,
-    ContainerStream,
-    DecayInStorageRule,
-    clear_container,
-    product_mix,
-    resolve_clearance,
-    storage_occupancy,
-)
 from rltcare.units import parse_activity, parse_mass, parse_specific_activity, parse_timestamp
 
 
@@ -61,6 +52,16 @@ def waste(
     as_json: bool = JsonOption,
 ) -> None:
     """When a waste container may be released (clearance), or how many are in store."""
+    from rltcare.physics.waste import (  # loaded when the command runs: fast start-up
+        Clearance,
+        ContainerStream,
+        DecayInStorageRule,
+        clear_container,
+        product_mix,
+        resolve_clearance,
+        storage_occupancy,
+    )
+
     cat = catalog_from(catalog)
     activities = [parse_activity(a) for a in activity]
     if product:

@@ -31,6 +31,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Published(_Strict):
+    """A published evaluation of the same comparison, to show beside the model's result."""
+
+    icer: float = Field(description="The published ICER, per QALY.")
+    currency: str = Field(description="Its currency (may differ from the model's).")
+    source: str = Field(min_length=1)
+    note: str = Field("", description="Why the model's result differs, in a sentence or two.")
+
+    def caveat(self) -> str:
+        """One sentence for the results: the published figure and why ours differs."""
+        text = f"Published ICER: {self.icer:,.0f} {self.currency} per QALY ({self.source})."
+        return f"{text} {self.note}" if self.note else text
+
+
 class ModelSection(_Strict):
     title: str
     currency: str = "USD"
@@ -47,6 +61,7 @@ class ModelSection(_Strict):
     perspective: str = ""
     population: str = ""
     source: str = ""
+    published: Published | None = None
 
 
 class ParameterSpec(_Strict):
@@ -291,6 +306,7 @@ def _build(f: ModelFile) -> Model:
             "discount_effects": f"{de:.3g}",
             "background_mortality": f.background_mortality.source if f.background_mortality else "",
             "labels": "; ".join(f"{k}={v.label or k}" for k, v in f.strategies.items()),
+            "published": m.published.caveat() if m.published else "",
         },
     )
 

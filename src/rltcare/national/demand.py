@@ -6,6 +6,13 @@ reimbursed and uptake fractions, and grown over the horizon; every factor is dra
 per Monte Carlo replication (beta for fractions, lognormal for ratios), so each
 output carries a median and a 95% interval. Regions get the national count in
 proportion to their population (or population aged 65+, where the data has it).
+
+Totals add up: a region's share is fixed, so an indication's regional medians add up to
+its national median, and the headline totals (``cycles_last_year`` ...) are the sums of
+the rows, which the capacity gap and the flows use too. The median of the national total
+over draws is a different number (the median of a sum is not the sum of medians); it is
+reported separately, labelled, with its 95% interval. Activity is given per nuclide:
+GBq of different nuclides are never added.
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ class DemandRow(Result):
     cycles: float
     cycles_low: float
     cycles_high: float
+    nuclide: str
     activity_gbq: float
 
 
@@ -77,10 +85,16 @@ class DemandResult(Result):
     draws: int
     seed: int
     indications: list[str]
-    patients_first_year: float
-    patients_last_year: float
-    cycles_last_year: float
-    activity_gbq_last_year: float
+    patients_first_year: float = Field(description="Sum of the rows: each indication's median.")
+    patients_last_year: float = Field(description="Sum of the rows: each indication's median.")
+    cycles_last_year: float = Field(description="Sum of the rows: each indication's median.")
+    activity_gbq_last_year: dict[str, float] = Field(
+        description="GBq in the last year per nuclide (sum of the rows; never across nuclides)."
+    )
+    cycles_last_year_total: tuple[float, float, float] = Field(
+        description="The national total of cycles in the last year across Monte Carlo draws: "
+        "2.5th percentile, median, 97.5th percentile (its median is not the sum of medians)."
+    )
     funnel: list[FunnelStage]
     rows: list[DemandRow]
     distributed_by: dict[str, str] = Field(
@@ -92,13 +106,21 @@ class DemandResult(Result):
 
     def summary_rows(self) -> list[tuple[str, str]]:
         end = self.start_year + self.years - 1
+        low, mid, high = self.cycles_last_year_total
         rows = [
             ("country", self.country),
             ("indications", ", ".join(self.indications)),
             (f"patients {self.start_year}", f"{self.patients_first_year:,.0f}"),
             (f"patients {end}", f"{self.patients_last_year:,.0f}"),
-            (f"cycles {end}", f"{self.cycles_last_year:,.0f}"),
-            (f"activity {end}", f"{self.activity_gbq_last_year:,.0f} GBq"),
+            (f"cycles {end}, sum of regions", f"{self.cycles_last_year:,.0f}"),
+            (
+                f"cycles {end}, national total",
+                f"median over draws {mid:,.0f} (95% interval {low:,.0f}–{high:,.0f})",
+            ),
+        ]
+        rows += [
+            (f"activity {end}, {nuclide}", f"{gbq:,.0f} GBq")
+            for nuclide, gbq in self.activity_gbq_last_year.items()
         ]
         rows += [
             (f"{s.indication}: {s.stage}", f"{s.patients:,.0f} ({s.low:,.0f}–{s.high:,.0f})")
@@ -116,6 +138,13 @@ class DemandResult(Result):
         ]
         rows += [(f"{k}: regions by", v) for k, v in self.distributed_by.items()]
         return rows + [("warning", w) for w in self.warnings]
+
+
+def default_indications(catalog: Catalog) -> list[str]:
+    """The indications demand counts when none are chosen: every approved label.
+
+    The one definition the CLI, the API and the page share."""
+    return sorted(i for i, ind in catalog.indications.items() if ind.label == "approved")
 
 
 def base_count(country: Country, key: str, figures: dict[str, float] | None, year: int) -> Figure:
@@ -160,9 +189,7 @@ def demand(
     expansions = {e.indication: e for e in scenario.expansions}
     for name in expansions:
         catalog.indication(name)
-    wanted = indications or sorted(
-        i for i in catalog.indications if catalog.indication(i).label == "approved"
-    )
+    wanted = indications or default_indications(catalog)
     wanted = list(dict.fromkeys([*wanted, *(n for n in expansions if n not in wanted)]))
     warnings: list[str] = []
     years = np.arange(scenario.years)
@@ -170,7 +197,7 @@ def demand(
     rows: list[DemandRow] = []
     funnel: list[FunnelStage] = []
     distributed_by: dict[str, str] = {}
-    totals = np.zeros((draws, scenario.years, 3))  # patients, cycles, GBq
+    national_cycles = np.zeros((draws, scenario.years))
     for name in wanted:
         ind = catalog.indication(name)
         product = catalog.radiopharmaceutical(ind.product)
@@ -182,12 +209,22 @@ def demand(
         if note:
             warnings.append(note)
         gbq = cycles * product.typical_activity_mbq / 1000
-        totals += np.stack([patients, cycles, gbq], axis=-1)
+        national_cycles += cycles
         for region, share in zip(country.regions, shares, strict=True):
             rows += _rows(
-                region.code, name, calendar, patients * share, cycles * share, gbq * share
+                region.code,
+                name,
+                product.nuclide,
+                calendar,
+                patients * share,
+                cycles * share,
+                gbq * share,
             )
-    national = np.median(totals, axis=0)
+    first, last = scenario.start_year, scenario.start_year + scenario.years - 1
+    activity: dict[str, float] = {}
+    for row in rows:
+        if row.year == last:
+            activity[row.nuclide] = activity.get(row.nuclide, 0.0) + row.activity_gbq
     return DemandResult(
         country=country.id,
         start_year=scenario.start_year,
@@ -195,10 +232,11 @@ def demand(
         draws=draws,
         seed=seed,
         indications=wanted,
-        patients_first_year=float(national[0, 0]),
-        patients_last_year=float(national[-1, 0]),
-        cycles_last_year=float(national[-1, 1]),
-        activity_gbq_last_year=float(national[-1, 2]),
+        patients_first_year=sum(r.patients for r in rows if r.year == first),
+        patients_last_year=sum(r.patients for r in rows if r.year == last),
+        cycles_last_year=sum(r.cycles for r in rows if r.year == last),
+        activity_gbq_last_year=activity,
+        cycles_last_year_total=tuple(np.percentile(national_cycles[:, -1], [2.5, 50, 97.5])),
         funnel=funnel,
         rows=rows,
         distributed_by=distributed_by,
@@ -285,7 +323,7 @@ def _shares(country: Country, ind: Indication) -> tuple[np.ndarray, str, str]:
     return weights / weights.sum(), "population", note
 
 
-def _rows(region, indication, calendar, patients, cycles, gbq) -> list[DemandRow]:
+def _rows(region, indication, nuclide, calendar, patients, cycles, gbq) -> list[DemandRow]:
     p = np.percentile(patients, [2.5, 50, 97.5], axis=0)
     c = np.percentile(cycles, [2.5, 50, 97.5], axis=0)
     g = np.median(gbq, axis=0)
@@ -300,6 +338,7 @@ def _rows(region, indication, calendar, patients, cycles, gbq) -> list[DemandRow
             cycles=c[1, t],
             cycles_low=c[0, t],
             cycles_high=c[2, t],
+            nuclide=nuclide,
             activity_gbq=g[t],
         )
         for t, year in enumerate(calendar)

@@ -10,6 +10,7 @@ scanners and FTE to add.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Iterable, Mapping
 
@@ -120,11 +121,30 @@ def place_centre(
     return centre.model_copy(update={"region": centre.region.upper()})
 
 
+def counted(value: float, unit: str) -> str:
+    """``1 scanner``, ``2 scanners``, ``1.5 nurse_fte``: a unit in the singular for one."""
+    if value == 1 and unit.endswith("s") and not unit.endswith("_fte"):
+        unit = unit[:-1]
+    return f"{value:g} {unit}"
+
+
+def activity_text(gbq: Mapping[str, float]) -> str:
+    """GBq per nuclide as text, ``1,234 GBq Lu-177; 56 GBq I-131`` (never one sum)."""
+    return "; ".join(f"{v:,.0f} GBq {k}" for k, v in gbq.items()) or "0 GBq"
+
+
+def csv_rows(lines: Iterable[str]) -> list[dict[str, str]]:
+    """Rows of a CSV text whose lines starting with ``#`` are comments (as in the examples).
+
+    The one reader the CLI (files) and the page (pasted text) use for centres."""
+    return list(csv.DictReader(line for line in lines if not line.lstrip().startswith("#")))
+
+
 class RegionGap(Result):
     region: str
     name: str
     cycles: float
-    activity_gbq: float
+    activity_gbq: dict[str, float] = Field(description="GBq a year per nuclide.")
     required: dict[str, float]
     available: dict[str, float]
     shortfall: dict[str, float]
@@ -137,18 +157,21 @@ class GapResult(Result):
     quantile: str
     regions: list[RegionGap]
     total_add: dict[str, float]
-    activity_gbq: float
+    activity_gbq: dict[str, float] = Field(description="GBq a year per nuclide.")
     resource_use: dict[str, ResourceUse]
     assumptions: list[str]
 
     def summary_rows(self) -> list[tuple[str, str]]:
         rows = [("country", self.country), ("year", str(self.year)), ("demand", self.quantile)]
-        rows.append(("activity", f"{self.activity_gbq:,.0f} GBq a year"))
+        rows += [
+            (f"activity, {nuclide}", f"{gbq:,.0f} GBq a year")
+            for nuclide, gbq in self.activity_gbq.items()
+        ]
         for gap in self.regions:
-            adds = ", ".join(f"{v:g} {k}" for k, v in gap.add.items() if v > 0) or "nothing"
+            adds = ", ".join(counted(v, k) for k, v in gap.add.items() if v > 0) or "nothing"
             rows.append((f"{gap.region} {gap.name}", f"{gap.cycles:,.0f} cycles; add {adds}"))
         rows.append(
-            ("total to add", ", ".join(f"{v:g} {k}" for k, v in self.total_add.items() if v))
+            ("total to add", ", ".join(counted(v, k) for k, v in self.total_add.items() if v))
         )
         return rows
 
@@ -205,13 +228,13 @@ def capacity_gap(
     year, column = demand_year(demand, year, quantile)
     per_cycle = per_cycle_use(demand, country, use, catalog)
     units = capacity_units(capacity)
-    gaps, total_gbq = [], 0.0
+    gaps, total_gbq = [], {}
     for region in country.regions:
         rows = [r for r in demand.rows if r.region == region.code and r.year == year]
         cycles = {r.indication: getattr(r, column) for r in rows}
         required = {key: 0.0 for key, _ in units.values()}
         required.update({f"{role}_hours": 0.0 for role in ROLES})
-        gbq = 0.0
+        gbq: dict[str, float] = {}
         for name, n in cycles.items():
             u = per_cycle[name]
             required["bed_days"] += n * u.bed_days
@@ -219,7 +242,8 @@ def capacity_gap(
             required["scanner_slots"] += n * u.scanner_slots
             for role, hours in u.staff_hours.items():
                 required[f"{role}_hours"] = required.get(f"{role}_hours", 0.0) + n * hours
-            gbq += n * u.activity_gbq
+            nuclide = catalog.radiopharmaceutical(catalog.indication(name).product).nuclide
+            gbq[nuclide] = gbq.get(nuclide, 0.0) + n * u.activity_gbq
         mine = [c for c in centres if c.region == region.code]
         available = {
             key: sum(getattr(c, unit) for c in mine) * per for unit, (key, per) in units.items()
@@ -238,7 +262,8 @@ def capacity_gap(
                 for role in ROLES
             }
         )
-        total_gbq += gbq
+        for nuclide, value in gbq.items():
+            total_gbq[nuclide] = total_gbq.get(nuclide, 0.0) + value
         gaps.append(
             RegionGap(
                 region=region.code,

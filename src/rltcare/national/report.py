@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from rltcare.catalog.country import Country
 from rltcare.national.demand import DemandResult
 from rltcare.national.flows import FlowResult
-from rltcare.national.gap import Centre, GapResult
+from rltcare.national.gap import Centre, GapResult, activity_text
 from rltcare.national.regional import AccessResult
 from rltcare.national.supply import SupplyResult
 
@@ -80,6 +80,8 @@ def demand_map(
     mid = sum(r.lat for r in regions) / len(regions)
     figure.update_layout(
         title=f"{country.name}: demand in {last}",
+        # below the plot: at the right the legend would sit on the colour bar's title
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
         xaxis={"title": "longitude (°)", "constrain": "domain"},
         yaxis_title="latitude (°)",
         yaxis={"scaleanchor": "x", "scaleratio": 1 / max(0.2, math.cos(math.radians(mid)))},
@@ -221,12 +223,16 @@ def country_report(
     """The whole report as one HTML document."""
     last = demand.start_year + demand.years - 1
     years = sorted({r.year for r in demand.rows})
+    nuclides = sorted({r.nuclide for r in demand.rows})
     by_year = [
         [
             str(year),
             sum(r.patients for r in demand.rows if r.year == year),
             sum(r.cycles for r in demand.rows if r.year == year),
-            sum(r.activity_gbq for r in demand.rows if r.year == year),
+            *(
+                sum(r.activity_gbq for r in demand.rows if r.year == year and r.nuclide == n)
+                for n in nuclides
+            ),
         ]
         for year in years
     ]
@@ -237,7 +243,7 @@ def country_report(
         f"Horizon {demand.start_year}–{last}, {demand.draws} Monte Carlo draws, seed "
         f"{demand.seed}. Medians; funnel ranges are 95% intervals.</p>",
         "<h2>Demand</h2>",
-        _table(["year", "patients", "cycles", "GBq"], by_year),
+        _table(["year", "patients", "cycles", *(f"GBq {n}" for n in nuclides)], by_year),
         "<h3>Eligibility funnel (base year)</h3>",
         _table(
             ["indication", "stage", "patients", "2.5%", "97.5%", "source"],
@@ -267,7 +273,7 @@ def country_report(
                     [
                         f"{g.region} {g.name}",
                         g.cycles,
-                        g.activity_gbq,
+                        activity_text(g.activity_gbq),
                         g.add["rooms"],
                         g.add["chairs"],
                         g.add["scanners"],

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from rltcare.economics import model_from_toml
 from rltcare.economics.analysis import AnalysisResult, analyse
+from rltcare.economics.example_models import example_names, example_text
 from rltcare.economics.report import figures
 from rltcare.errors import InputError
 from rltcare.web.templating import figure_html, render, validate_form
@@ -32,16 +33,32 @@ def run(body: RunRequest) -> AnalysisResult:
     return analyse(model, body.psa, body.seed).result()
 
 
+#: The reference model the page opens with (``?example=`` picks another).
+FIRST_EXAMPLE = "vision_lu_psma"
+
+
 @pages.get("/economics")
-def economics_page(request: Request):
-    return render(request, "economics.html", {"form": {"psa": 1000, "seed": 1}, "errors": {}})
+def economics_page(request: Request, example: str = FIRST_EXAMPLE):
+    """The form, its model box holding a packaged reference model (``?example=name``)."""
+    errors = {}
+    try:
+        text = example_text(example)
+    except InputError as exc:
+        text, errors = "", {"example": exc.one_line()}
+    form = {"psa": 1000, "seed": 1, "model_toml": text, "example": example}
+    return render(
+        request,
+        "economics.html",
+        {"form": form, "errors": errors, "examples": example_names()},
+        status_code=422 if errors else 200,
+    )
 
 
 @pages.post("/economics")
 async def economics_submit(request: Request):
     form = dict(await request.form())
-    body, errors = validate_form(RunRequest, form)
-    context = {"form": form, "errors": errors}
+    body, errors = validate_form(RunRequest, {k: v for k, v in form.items() if k != "example"})
+    context = {"form": form, "errors": errors, "examples": example_names()}
     if body is not None:
         try:
             done = analyse(model_from_toml(body.model_toml, file="model"), body.psa, body.seed)

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.errors import InputError
-from rltcare.national.demand import DemandResult, Expansion, Scenario, demand
+from rltcare.national.demand import (
+    DemandResult,
+    Expansion,
+    Scenario,
+    default_indications,
+    demand,
+)
 from rltcare.national.flows import FlowResult, patient_flows
-from rltcare.national.gap import Centre, GapResult, capacity_gap, centres_from_rows, place_centre
+from rltcare.national.gap import (
+    Centre,
+    GapResult,
+    activity_text,
+    capacity_gap,
+    centres_from_rows,
+    csv_rows,
+    place_centre,
+)
 from rltcare.national.regional import METHODS, AccessResult, regional_access
 from rltcare.national.report import FLOW_HEADER, demand_map, flow_map, flow_rows
 from rltcare.national.supply import SupplyNetwork, SupplyResult, simulate_supply
@@ -31,7 +42,11 @@ class DemandRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: str = Field(min_length=2, examples=["de"])
-    indications: list[str] | None = Field(None, examples=[["lu-psma-post-taxane"]])
+    indications: list[str] | None = Field(
+        None,
+        examples=[["lu-psma-post-taxane"]],
+        description="Default: every approved indication (as the CLI).",
+    )
     start_year: int = Field(2026, ge=1990, le=2100)
     years: int = Field(10, ge=1, le=30)
     growth_per_year: float = Field(0.01, ge=-0.1, le=0.2)
@@ -216,6 +231,7 @@ class PageForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: str = Field(min_length=2)
+    indications: list[str] = Field(default_factory=list)
     years: int = Field(10, ge=1, le=30)
     growth_per_year: float = Field(0.01, ge=-0.1, le=0.2)
     pre_taxane_from: int | None = Field(None, ge=1990, le=2100)
@@ -244,12 +260,23 @@ def national_page(request: Request, catalog: CatalogDep):
 
 @pages.post("/national")
 async def national_form(request: Request, catalog: CatalogDep):
-    return _page(request, catalog, dict(await request.form()), submitted=True)
+    submitted = await request.form()
+    form = {k: v for k, v in submitted.items() if k != "indications"}
+    form["indications"] = submitted.getlist("indications")
+    return _page(request, catalog, form, submitted=True)
 
 
 def _page(request: Request, catalog, form: dict, submitted: bool = False):
+    values = {**DEFAULTS, **form}
+    values.setdefault("indications", default_indications(catalog))
     context = {
-        "values": {**DEFAULTS, **form},
+        "values": values,
+        "indications": [
+            (key, ind.name)
+            for key, ind in sorted(catalog.indications.items())
+            if ind.label == "approved"
+        ],
+        "activity_text": activity_text,
         "countries": [(c.id, c.name) for c in catalog.countries.values()],
         "methods": [(m, m.upper()) for m in METHODS],
         "errors": {},
@@ -279,7 +306,7 @@ def _results(form: PageForm, catalog) -> dict:
         expansions = [Expansion(indication="lu-psma-pre-taxane", from_year=form.pre_taxane_from)]
     request = DemandRequest(
         country=country.id,
-        indications=["lu-psma-post-taxane", "lu-dotatate-gep-net"],
+        indications=form.indications or None,
         years=form.years,
         growth_per_year=form.growth_per_year,
         expansions=expansions,
@@ -291,11 +318,11 @@ def _results(form: PageForm, catalog) -> dict:
     if form.abroad.strip() and not form.centres.strip():
         raise InputError("give the centres at home too", file="abroad")
     if form.centres.strip():
-        rows = csv.DictReader(io.StringIO(form.centres.strip()))
+        rows = csv_rows(form.centres.strip().splitlines())
         centres = centres_from_rows(rows, country, file="centres")
         abroad = []
         if form.abroad.strip():
-            rows = csv.DictReader(io.StringIO(form.abroad.strip()))
+            rows = csv_rows(form.abroad.strip().splitlines())
             abroad = centres_from_rows(rows, None, file="abroad")
         out["gap"] = capacity_gap(demand_result, centres, catalog=catalog)
         out["access"] = regional_access(

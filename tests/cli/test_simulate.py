@@ -77,6 +77,14 @@ def test_simulate_json_to_stdout_is_reproducible(scenario, capsys) -> None:
     assert first["kpis"] == second["kpis"]
 
 
+def test_json_to_stdout_stays_parseable_beside_a_report(scenario, tmp_path, capsys) -> None:
+    report = tmp_path / "r.html"
+    cli(["simulate", str(scenario()), "-n", "2", "--json", "-", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert json.loads(out)["replications"] == 2
+    assert f"report: {report}" in err
+
+
 def test_compare_and_sweep(scenario, tmp_path, capsys) -> None:
     base = scenario("base")
     bigger = ward()

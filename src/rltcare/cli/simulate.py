@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -26,13 +27,18 @@ Workers = typer.Option(1, "--workers", min=1, help="Local worker processes.")
 Scheduler = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786.")
 
 
+# What was written where, and progress, go to stderr: stdout carries the KPI table or, with
+# `--json -`, nothing but the JSON document.
+status = Console(stderr=True)
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=status,
         transient=True,
     )
 
@@ -55,14 +61,14 @@ def _run(model, seed, n, workers, scheduler, label):
 def _write(result: Result, html: str | None, report: Path | None, json_path: Path | None) -> None:
     if report is not None and html is not None:
         report.write_text(html, encoding="utf-8")
-        console.print(f"report: {report}")
+        status.print(f"report: {report}")
     if json_path is not None:
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
         if str(json_path) == "-":
             typer.echo(text)
         else:
             json_path.write_text(text, encoding="utf-8")
-            console.print(f"json: {json_path}")
+            status.print(f"json: {json_path}")
 
 
 def _show(titles: Sequence[str], kpis: Sequence[dict]) -> None:
@@ -142,7 +148,7 @@ def simulate(
         n, reps = experiment.replications_needed(
             model, seed, auto, precision=precision, workers=workers
         )
-        console.print(f"replications needed for {auto} within ±{precision:.0%}: {n}")
+        status.print(f"replications needed for {auto} within ±{precision:.0%}: {n}")
         reps = reps[:n]
     else:
         reps = _run(model, seed, replications, workers, scheduler, "replications")
@@ -151,7 +157,7 @@ def simulate(
         from rltcare.capacity.engine import run
 
         event_log(run(model, seed, 0)).to_csv(log, index=False)
-        console.print(f"event log: {log}")
+        status.print(f"event log: {log}")
     html = render_report(model, result, source_text=text) if report else None
     if str(json_path) != "-":
         _show([result.title], [result.kpis])

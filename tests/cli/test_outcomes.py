@@ -40,7 +40,7 @@ def test_discordance_over_four_criteria(capsys):
     data = json.loads(out)
     assert data["criteria"] == ["PCWG3", "PERCIST", "RECIP", "RECIST"]
     assert len(data["pairs"]) == 6
-    assert len(data["patients"]) == 40
+    assert len(data["patients"]) == 120  # every patient with lesions (84 with PSA, 24 with PET)
     assert all(-1 <= p["kappa"] <= 1 for p in data["pairs"])
 
 
@@ -64,11 +64,12 @@ def test_toxicity_grades_and_cumulative_incidence(capsys):
     )
     assert code == 0, err
     data = json.loads(out)
-    assert data["events"] == {"toxicity": 3, "death first": 1}
-    # day 43: B grade 3 and D death (5 at risk): F_tox = F_death = 0.2, S = 0.6;
-    # day 77 (A, 3 at risk): +0.6/3; day 85 (C, 2 at risk): +0.4/2 → F_tox(90) = 0.6
-    assert data["cumulative_incidence"]["day 90"] == {"grade>=3": 0.6, "death": 0.2}
-    assert data["grade_counts"]["anemia grade 3"] == 1
+    assert data["patients"] == 120
+    assert data["events"] == {"toxicity": 22, "death first": 63}
+    # nobody is censored before day 180 (follow-up runs to death or the data cut-off), so at
+    # day 90 the Aalen-Johansen estimate is the share of the 120 patients: 3 and 14
+    assert data["cumulative_incidence"]["day 90"] == {"grade>=3": 0.025, "death": 0.1167}
+    assert data["grade_counts"]["anemia grade 3"] == 43
 
 
 def test_survival_by_group(capsys):
@@ -78,22 +79,26 @@ def test_survival_by_group(capsys):
         "survival",
         OUT / "survival.csv",
         "--group",
-        "centre",
+        "radiopharmaceutical",
         "--at",
-        "180",
+        "365",
         "--json",
     )
     assert code == 0, err
     data = json.loads(out)
-    assert data["South"]["median"] == 365.0
-    assert data["North"]["at_risk"] == {"180": 1}
+    assert data["lu177-psma-617"]["median"] == 479.0  # VISION: 15.3 months, 466 days
+    assert data["lu177-dotatate"]["median"] == 1660.0  # NETTER-1: 48.0 months, 1461 days
+    assert data["lu177-psma-617"]["at_risk"] == {"365": 42}
 
 
-def test_benchmark_flags_the_outlier(capsys):
+def test_benchmark_of_the_demo_centres(capsys):
     code, out, _ = run(capsys, "outcomes", "benchmark", OUT / "centres.csv", "--json")
     assert code == 0
-    signals = {c["centre"]: c["signal"] for c in json.loads(out)["centres"]}
-    assert signals["Dresden"] == "above 99.8% limit"
+    data = json.loads(out)
+    assert data["target"] == pytest.approx(34 / 80, abs=1e-4)  # pooled PSA50 of the centres
+    assert {c["centre"]: c["signal"] for c in data["centres"]} == dict.fromkeys(
+        ("AMS", "BER", "LON", "PAR"), "within limits"
+    )
 
 
 def test_bad_number_names_line_and_column(capsys, tmp_path):

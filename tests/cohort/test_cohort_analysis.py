@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from rltcare.cohort.analysis import CohortOptions, analyse, risk_grid, swimmer
+from rltcare.cohort.assess import assess_psa
 from rltcare.cohort.source import Cohort, CsvCohort, demo_source
 from rltcare.cohort.tables import CsvFile
 from rltcare.errors import InputError
@@ -20,27 +22,61 @@ def test_every_section_present(demo):
     assert set(demo.criteria) == {"PCWG3", "RECIST", "PERCIST", "RECIP"}
     for section in ("waterfall", "swimmer", "discordance", "survival", "toxicity", "funnel"):
         assert getattr(demo, section) is not None, section
-    assert demo.inputs["psa"].patients == 40
+    # scripts/build_outcomes_demo.py: 120 patients, 84 with prostate cancer (PSA), 24 of
+    # them with PET; every patient in the lesion, survival, follow-up and lab tables
+    assert demo.inputs["psa"].patients == 84
+    assert demo.inputs["fdg"].patients == demo.inputs["psma"].patients == 24
+    for table in ("lesions", "survival", "follow_up", "labs"):
+        assert demo.inputs[table].patients == 120, table
 
 
 def test_discordance_matches_the_documented_cli_output(demo):
     rows = dict(demo.discordance.agreement.summary_rows())
     # docs/outcomes.md, `rltcare outcomes discordance` (same files, 12 weeks)
-    assert rows["PCWG3"] == "CR 0, PR 12, SD 13, PD 15, NE 0"
-    assert rows["PCWG3 vs RECIP"] == "n=40, agreement 37.5%, kappa 0.082"
+    assert rows["PCWG3"] == "CR 0, PR 32, SD 45, PD 0, NE 7"
+    assert rows["RECIP vs RECIST"] == "n=20, agreement 95.0%, kappa 0.917"
 
 
 def test_survival_toxicity_funnel_match_the_cli(demo):
-    assert demo.survival.curves["South"].median == 365.0
-    assert demo.survival.curves["North"].at_risk["180"] == 1
-    assert demo.toxicity.at["day 90"] == {"grade>=3": 0.6, "death": 0.2}
-    assert {c.centre: c.signal for c in demo.funnel.centres}["Dresden"] == "above 99.8% limit"
+    assert demo.survival.curves["BER"].median == 702.0
+    assert demo.survival.curves["PAR"].at_risk["365"] == 12
+    assert demo.toxicity.at["day 365"] == {"grade>=3": 0.1833, "death": 0.3045}
+    assert {c.centre: c.signal for c in demo.funnel.centres}["PAR"] == "within limits"
+
+
+def test_demo_follow_up_covers_the_tabulated_days():
+    """The toxicity section tabulates days 90, 180 and 365: patients are still followed then."""
+    follow_up = demo_source().load().table("follow_up")
+    days = (pd.to_datetime(follow_up["end_date"]) - pd.to_datetime(follow_up["start_date"])).dt.days
+    alive = follow_up["died"] == "false"
+    assert (days[alive] >= 180).all() and (days > 365).sum() >= 40
+
+
+def test_demo_centres_are_the_psa50_responders_of_the_psa_table(demo):
+    """centres.csv is derived from the same patients: PCWG3-evaluable patients and PSA50
+    responders per centre of survival.csv."""
+    cohort = demo_source().load()
+    centre_of = cohort.table("survival").set_index("patient_id")["centre"]
+    assessed = [r for r in assess_psa(cohort.table("psa"), "psa") if r.evaluable]
+    expected = (
+        pd.DataFrame(
+            {
+                "centre": [centre_of[r.patient_id] for r in assessed],
+                "psa50": [bool(r.metrics["psa50"]) for r in assessed],
+            }
+        )
+        .groupby("centre")["psa50"]
+        .agg(["size", "sum"])
+    )
+    centres = cohort.table("centres").set_index("centre")
+    assert centres["n"].astype(int).to_dict() == expected["size"].to_dict()
+    assert centres["events"].astype(int).to_dict() == expected["sum"].to_dict()
 
 
 def test_waterfall_is_sorted_and_uses_the_maximal_decline(demo):
     changes = [b.change_pct for b in demo.waterfall]
     assert changes == sorted(changes, reverse=True)
-    assert len(changes) == 40
+    assert len(changes) == 80  # the 84 PSA patients less the 4 without a value on treatment
     psa50 = sum(b.change_pct <= -50 for b in demo.waterfall)
     assert psa50 >= demo.best["PCWG3"]["PR"]  # PR needs a *confirmed* PSA50
 

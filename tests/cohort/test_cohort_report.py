@@ -54,8 +54,10 @@ def test_report_of_the_demo_cohort_with_a_table_replaced(tmp_path, capsys):
     code, _, err = run(capsys, "outcomes", "report", "--demo", "--centres", mine, "--out", out)
     assert code == 0, err
     html = out.read_text(encoding="utf-8")
-    assert "demo/cohort_psa.csv" in html and "Aarhus" not in html
-    assert '<section id="swimmer">' in html and "Mine-2" in html
+    assert "demo/cohort_psa.csv" in html and '<section id="swimmer">' in html
+    funnel = html[html.index('<section id="funnel">') :]
+    funnel = funnel[: funnel.index("</section>")]
+    assert "Mine-2" in funnel and "BER" not in funnel  # the demo's centres are replaced
 
 
 def test_report_needs_an_input(tmp_path, capsys):

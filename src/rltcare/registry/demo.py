@@ -29,6 +29,7 @@ from rltcare.registry.importers import ImportReport, import_tables
 
 CUTOFF = dt.date(2025, 12, 31)  # data cut-off: fixed, so a seed always gives the same cohort
 MONTH = 30.4375
+FIRST_CT_D = 70  # first follow-up CT (demo_series.imaging: every 84 days from day -14)
 PSMA = {"os": 15.3, "pfs": 8.7, "psa50": 0.46, "interval_d": 42, "cycles": 6}
 PET_SHARE = 1 / 3  # prostate patients with FDG and PSMA PET at baseline and 12 weeks
 NET = {
@@ -208,7 +209,11 @@ def _patient(rows, rng, pseudonym, centre, hazard, prostate) -> None:
         )
         labs(rows, rng, pseudonym, when.date() - dt.timedelta(days=1), k, marrow, female)
     markers(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), PSMA["psa50"])
-    respond = rng.random() < (0.3 if prostate else NET["orr"])
+    # a response shows only if the patient is progression-free at the first follow-up CT:
+    # drawn that much more often, so that the cohort's response rate is the trial's
+    orr = 0.3 if prostate else NET["orr"]
+    reach = np.exp(-FIRST_CT_D * np.log(2) / (p["pfs"] * MONTH))
+    respond = rng.random() < orr / reach
     imaging(rows, rng, pseudonym, start, prostate, pfs_d, min(os_d, follow), respond)
     if prostate and rng.random() < PET_SHARE:
         pet(rows, rng, pseudonym, start, pfs_d, min(os_d, follow), respond)

@@ -6,12 +6,16 @@ Bounded to what registries see:
   93.5; both as tabulated in Curr Oncol 2024;31:1400-15, Table 1); the spread (log-SD 1.2)
   and the 1-5000 ng/mL bounds are estimates. PSA is sampled every 6 weeks until 24 weeks
   after progression (next line of therapy), doubling every 3 months after progression;
-- RECIST: a lymph-node target has a short axis of 15-30 mm (measurable), bone lesions
-  are non-targets; NET patients have a liver and a nodal target;
+- RECIST: CT every 12 weeks until the scan that shows progression; a lymph-node target
+  has a short axis of 15-30 mm (measurable; nodes carry the short axis only), bone
+  lesions are non-targets; NET patients have a liver and a nodal target. Sizes change
+  smoothly with measurement noise (estimates); progression adds a new lesion under its
+  own label;
 - labs (hb, plt, anc, wbc, creatinine) carry typical adult reference ranges (estimates:
   each laboratory sets its own), with a marrow dose-response per patient (estimate);
 - FDG PET (SULpeak per lesion, per-scan liver reference: SULmean about 1.8, SD 0.15-0.3,
-  estimates) and PSMA PET tumour volumes (RECIP 1.0) at baseline and 12 weeks.
+  estimates) and PSMA PET tumour volumes (RECIP 1.0) at baseline and 12 weeks; progression
+  by then adds a new lesion (its own label) on both.
 
 Each function appends import-template rows (text cells) to ``rows[table]``.
 """
@@ -71,9 +75,11 @@ def markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d, psa50) -> Non
     else:
         baseline = float(rng.lognormal(np.log(300), 1.0))
     responder = rng.random() < psa50 if prostate else rng.random() < 0.3
-    nadir = rng.uniform(0.6, 0.98) if responder else rng.uniform(-0.6, 0.4)
+    # a responder's fall is nearly complete by the first value on treatment (day 35), so
+    # every responder with a value on treatment shows the decline, and nobody else does
+    nadir = rng.uniform(0.55, 0.98) if responder else rng.uniform(-0.6, 0.4)
     for day in np.arange(-7, min(until_d, pfs_d + PSA_AFTER_PROGRESSION_D), 42):
-        fall = nadir * (1 - np.exp(-max(day, 0) / 20))
+        fall = nadir * (1 - np.exp(-max(day, 0) / 10))
         rise = np.exp(max(day - pfs_d, 0) / 90 * np.log(2))  # doubling every 3 months
         value = max(baseline * (1 - fall) * rise * rng.normal(1, 0.05), 0.01)
         rows["lab_result"].append(
@@ -88,72 +94,88 @@ def markers(rows, rng, pseudonym, start, prostate, pfs_d, until_d, psa50) -> Non
 
 
 def imaging(rows, rng, pseudonym, start, prostate, pfs_d, until_d, respond) -> None:
-    """CT every 12 weeks: targets shrinking in responders, growing at progression.
+    """CT every 12 weeks until the scan that shows progression (response assessment of the
+    RLT course ends there).
 
-    Prostate: a nodal target (short axis 15-30 mm) and a bone non-target; NET: a liver and
-    a nodal target.
+    Prostate: a nodal target and a bone non-target; NET: a liver and a nodal target. Targets
+    move smoothly towards the patient's level (responders: 40-70 % smaller, so PR by the
+    first follow-up; the others: -15 % to +5 %, SD) with 2 % measurement noise per lesion;
+    at progression they are 20-50 % larger than before it and a new liver lesion (its own
+    label, 10-20 mm) appears. Nodes carry their short axis only (RECIST 1.1 measures nodes
+    by it); other lesions their long axis.
     """
     sizes = rng.uniform(15, 30, 2)
     lesions = (
         (("lymph-node", True), ("bone", False))
         if prostate
-        else (
-            ("liver", True),
-            ("lymph-node", True),
-        )
+        else (("liver", True), ("lymph-node", True))
     )
-    for scan, day in enumerate(np.arange(-14, until_d, 84)):
-        factor = (0.55 if respond else rng.uniform(0.85, 1.1)) if 0 < day < pfs_d else 1.0
-        if day >= pfs_d:
-            factor = 1.35
+    level = 1 - rng.uniform(0.4, 0.7) if respond else rng.uniform(0.85, 1.05)
+    growth = rng.uniform(1.2, 1.5)
+    for day in np.arange(-14, until_d, 84):
+        progressed = day >= pfs_d
+        factor = 1 + (level - 1) * (1 - np.exp(-max(min(day, pfs_d), 0) / 21))
+        when = iso(start + dt.timedelta(days=int(day)))
+        scan = {"pseudonym": pseudonym, "scanned_on": when, "modality": "ct", "reader": "R1"}
         for n, (site, target) in enumerate(lesions):
-            size = float(sizes[n] * factor)
+            size = round(
+                float(sizes[n] * factor * (growth if progressed else 1) * rng.normal(1, 0.02)), 1
+            )
             node = site == "lymph-node"
             rows["imaging_assessment"].append(
-                {
-                    "pseudonym": pseudonym,
-                    "scanned_on": iso(start + dt.timedelta(days=int(day))),
-                    "modality": "ct",
-                    "reader": "R1",
+                scan
+                | {
                     "lesion": f"L{n + 1}",
                     "site": site,
                     "target": "yes" if target else "no",
-                    "long_axis_mm": round(size * (1.4 if node else 1.0), 1) if target else "",
-                    "short_axis_mm": round(size, 1) if node else "",
-                    "new_lesion": "yes" if day >= pfs_d and n == 0 and scan else "no",
+                    "long_axis_mm": size if target and not node else "",
+                    "short_axis_mm": size if node else "",
+                    "new_lesion": "no",
                 }
             )
+        if progressed:
+            rows["imaging_assessment"].append(
+                scan
+                | {
+                    "lesion": f"L{len(lesions) + 1}",
+                    "site": "liver",
+                    "target": "no",
+                    "long_axis_mm": round(float(rng.uniform(10, 20)), 1),
+                    "short_axis_mm": "",
+                    "new_lesion": "yes",
+                }
+            )
+            break
 
 
 def pet(rows, rng, pseudonym, start, pfs_d, until_d, respond) -> None:
     """FDG PET (SULpeak per lesion, liver reference) and PSMA PET (tumour volume): baseline
-    and 12 weeks."""
+    and 12 weeks. Progression by 12 weeks shows as uptake rising and a new lesion (its own
+    label, P3) on both scans."""
     peaks = rng.lognormal(np.log(6.0), 0.4, 2)
     volume = rng.lognormal(np.log(150), 0.8)
     for day in (-10, 84):
         if day >= until_d:
             break
-        factor = 1.0 if day < 0 else (0.5 if respond else 1.5 if day >= pfs_d else 1.05)
+        progressed = day >= pfs_d
+        factor = 1.0 if day < 0 else (1.5 if progressed else 0.5 if respond else 1.05)
         when = iso(start + dt.timedelta(days=day))
         liver = round(float(rng.normal(1.8, 0.15)), 2)
-        for n, peak in enumerate(peaks):
+        found = [(peak * factor, volume / 2 * factor, "no") for peak in peaks]
+        if progressed:
+            found.append((float(rng.lognormal(np.log(5.0), 0.3)), float(rng.uniform(2, 15)), "yes"))
+        for n, (peak, tv_ml, new) in enumerate(found):
             lesion = {"pseudonym": pseudonym, "scanned_on": when, "reader": "R1"}
-            lesion |= {"lesion": f"P{n + 1}", "site": "bone", "target": "no"}
+            lesion |= {"lesion": f"P{n + 1}", "site": "bone", "target": "no", "new_lesion": new}
             rows["imaging_assessment"].append(
                 lesion
                 | {
                     "modality": "fdg-pet",
-                    "sul_peak": round(float(peak * factor * rng.normal(1, 0.05)), 2),
+                    "sul_peak": round(float(peak * rng.normal(1, 0.05)), 2),
                     "liver_sul_mean": liver,
                     "liver_sul_sd": round(float(rng.uniform(0.15, 0.3)), 2),
-                    "new_lesion": "no",
                 }
             )
             rows["imaging_assessment"].append(
-                lesion
-                | {
-                    "modality": "psma-pet",
-                    "psma_tv_ml": round(float(volume / 2 * factor), 1),
-                    "new_lesion": "yes" if day >= pfs_d and n == 0 else "no",
-                }
+                lesion | {"modality": "psma-pet", "psma_tv_ml": round(float(tv_ml), 1)}
             )

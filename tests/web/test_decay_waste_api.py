@@ -21,7 +21,7 @@ def test_endpoints_are_in_openapi(client):
 
 def test_decay_endpoint(client):
     response = client.post(
-        "/api/v1/decay", json={"nuclide": "Ac-225", "activity": "8 MBq", "after": ["10 d", 24]}
+        "/api/v1/decay", json={"nuclide": "Ac-225", "activity": "8 MBq", "after": ["10 d", "24 h"]}
     )
     assert response.status_code == 200
     data = response.json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 import plotly
@@ -10,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rltcare import __version__
-from rltcare.errors import InputError, from_validation_errors
+from rltcare.errors import InputError, from_validation_errors, readable_message
 from rltcare.registry.db import make_engine
 from rltcare.settings import Settings
 from rltcare.web.routes import ROUTERS
@@ -21,6 +23,19 @@ from rltcare.web.templating import render
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PROBLEM = "application/problem+json"
+
+
+def _wants_json(request: Request) -> bool:
+    """API paths, and any client that does not ask for HTML, get problem+json."""
+    if request.url.path.startswith("/api/"):
+        return True
+    return "text/html" not in request.headers.get("accept", "")
+
+
+def _page_message(exc: StarletteHTTPException) -> str:
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        return "there is no such page"
+    return str(exc.detail)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -59,21 +74,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
-            for e in exc.errors()
+        # Fields are named as "values.0.value" in the API's problems.
+        raw = [
+            {**e, "loc": (".".join(str(p) for p in e["loc"] if p != "body"),)} for e in exc.errors()
         ]
-        first = errors[0] if errors else {"field": None, "message": "invalid request"}
-        problem = {
-            "type": "https://rltcare.org/problems/invalid-input",
-            "title": "Invalid input",
-            "status": 422,
-            "detail": f"{first['field']}: {first['message']}"
-            if first["field"]
-            else first["message"],
-            "errors": errors,
-        }
+        if not raw:
+            return await _input_error(request, InputError("invalid request"))
+        first = from_validation_errors(raw)
+        if not _wants_json(request):
+            return render(request, "error.html", {"error": first}, status_code=422)
+        problem = first.to_problem()
+        if first.field:
+            problem["detail"] = f"{first.field}: {first.message}"
+        problem["errors"] = [{"field": e["loc"][0], "message": readable_message(e)} for e in raw]
         return JSONResponse(problem, status_code=422, media_type=PROBLEM)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        """Unknown pages and the like: the HTML error page for a browser, problem+json for the API."""
+        if _wants_json(request):
+            problem = {
+                "type": "about:blank",
+                "title": HTTPStatus(exc.status_code).phrase,
+                "status": exc.status_code,
+                "detail": str(exc.detail),
+            }
+            return JSONResponse(
+                problem, status_code=exc.status_code, media_type=PROBLEM, headers=exc.headers
+            )
+        error = InputError(_page_message(exc), hint="use the links at the top of the page")
+        return render(request, "error.html", {"error": error}, status_code=exc.status_code)
 
     for router in ROUTERS:
         app.include_router(router)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.catalog.jurisdiction import DoseRateCriterion
 from rltcare.physics import release as engine
-from rltcare.units import Activity, DurationOrZero
+from rltcare.units import ActivityText, DurationOrZeroText
 from rltcare.web.deps import CatalogDep
 from rltcare.web.templating import figure_html, render, validate_form
 
@@ -23,10 +23,12 @@ class ReleaseRequest(BaseModel):
 
     jurisdiction: str = Field(min_length=1, examples=["de"])
     product: str = Field(min_length=1, examples=["lu177-psma-617"])
-    activity: Activity = Field(description="Administered activity: MBq, or text such as '7.4 GBq'.")
+    activity: ActivityText = Field(
+        description="Administered activity with its unit, e.g. '7.4 GBq' or '200 mCi'."
+    )
     cycles_per_year: int = Field(1, ge=1, le=52, description="Treatment cycles a year.")
-    elapsed: DurationOrZero = Field(
-        0.0, description="Time since administration: h, or text such as '24 h'."
+    elapsed: DurationOrZeroText = Field(
+        0.0, description="Time since administration with its unit, e.g. '24 h' (default 0 h)."
     )
 
 

@@ -6,9 +6,11 @@ from http import HTTPStatus
 from pathlib import Path
 
 import plotly
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,11 +19,13 @@ from rltcare import __version__
 from rltcare.errors import InputError, from_validation_errors, readable_message
 from rltcare.registry.db import make_engine
 from rltcare.settings import Settings
+from rltcare.web.openapi30 import to_openapi30
 from rltcare.web.routes import ROUTERS
 from rltcare.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+SWAGGER_UI = Path(swagger_ui_bundle.swagger_ui_path)
 PROBLEM = "application/problem+json"
 
 
@@ -45,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Radioligand therapy: radiation safety, capacity, planning and outcomes.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below from the installed swagger-ui-bundle, not a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -54,6 +58,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pass
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/vendor/swagger-ui", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for /favicon.ico before reading a page's icon link."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
+    @app.get("/docs/openapi-3.0.json", include_in_schema=False)
+    def openapi_for_swagger_ui() -> JSONResponse:
+        return JSONResponse(to_openapi30(app.openapi()))
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        """The API's interactive documentation, its JavaScript from an installed package."""
+        return get_swagger_ui_html(
+            openapi_url="/docs/openapi-3.0.json",
+            title="rltcare API",
+            swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

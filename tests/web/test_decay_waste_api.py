@@ -137,3 +137,17 @@ def test_waste_page_with_jurisdiction(client):
     assert "cannot tell it from background" in page.text
     page = client.post("/waste", data=form | {"jurisdiction": ""})
     assert "give a clearance level or a jurisdiction" in page.text
+
+
+def test_order_page_refuses_a_nuclide_other_than_the_products(client):
+    form = {
+        "product": "lu177-psma-617",
+        "nuclide": "Ac-225",
+        "activity": "7.4 GBq",
+        "administration": "2026-12-01T10:00+01:00",
+        "calibration": "2026-11-30T12:00+01:00",
+    }
+    page = client.post("/order", data=form)
+    assert "is Lu-177, not Ac-225" in page.text and "not both" in page.text
+    api = client.post("/api/v1/order", json=form)
+    assert api.status_code == 422 and api.json()["field"] == "nuclide"

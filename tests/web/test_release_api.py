@@ -92,3 +92,11 @@ def test_restrictions_page(client):
     response = client.post("/restrictions", data={**BODY, "jurisdiction": "uk"})
     assert response.status_code == 200
     assert "Sleep apart" in response.text
+
+
+def test_restrictions_table_says_which_constraint_is_per_cycle(client):
+    """de: 1 mSv a year for the public shared by 4 cycles, next to per-episode constraints."""
+    form = {**BODY, "cycles_per_year": "4", "elapsed": "0 h"}
+    page = client.post("/restrictions", data=form).text
+    assert "mSv a year ÷ 4 cycles = 0.25 mSv per cycle" in page
+    assert "mSv per episode" in page

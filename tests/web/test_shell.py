@@ -95,3 +95,16 @@ def test_an_engine_error_beside_its_field_has_no_field_prefix(client):
     )
     assert "unknown nuclide" in response.text
     assert "field &#39;nuclide&#39;" not in response.text and "field 'nuclide'" not in response.text
+
+
+def test_home_page_has_a_card_for_every_capability(client):
+    page = client.get("/").text
+    for path in ("/capacity", "/national", "/registry", "/assess", "/outcomes", "/economics"):
+        assert f'<li><a href="{path}">' in page, path
+    assert "as they arrive" not in page
+
+
+def test_favicon_is_linked_and_served(client):
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and "<svg" in icon.text

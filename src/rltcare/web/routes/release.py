@@ -101,8 +101,23 @@ def _page(request: Request, catalog, template: str, form: dict, submitted: bool 
             context["result"] = result
             if template == "release.html":
                 context["plot"] = figure_html(_figure(parsed, catalog, result))
+            else:
+                rule = catalog.jurisdiction(parsed.jurisdiction)
+                context["constraints"] = [
+                    constraint_text(rule.constraint(r.group), parsed.cycles_per_year)
+                    for r in result.restrictions
+                ]
     status = 422 if context["errors"] else 200
     return render(request, template, context, status_code=status)
+
+
+def constraint_text(constraint, cycles_per_year: int) -> str:
+    """A constraint as the period it covers: a yearly one is shared by the year's cycles."""
+    if constraint.per == "year":
+        share = constraint.dose_msv / cycles_per_year
+        cycles = f"{cycles_per_year} cycle{'s' if cycles_per_year > 1 else ''}"
+        return f"{constraint.dose_msv:g} mSv a year ÷ {cycles} = {share:.3g} mSv per cycle"
+    return f"{constraint.dose_msv:g} mSv per episode"
 
 
 def _figure(request: ReleaseRequest, catalog, result: engine.ReleaseResult) -> go.Figure:

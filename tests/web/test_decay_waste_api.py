@@ -1,5 +1,8 @@
 """``/api/v1/decay``, ``/api/v1/order``, ``/api/v1/waste`` and the pages."""
 
+import re
+
+import numpy as np
 import pytest
 
 ORDER = {
@@ -151,3 +154,30 @@ def test_order_page_refuses_a_nuclide_other_than_the_products(client):
     assert "is Lu-177, not Ac-225" in page.text and "not both" in page.text
     api = client.post("/api/v1/order", json=form)
     assert api.status_code == 422 and api.json()["field"] == "nuclide"
+
+
+def test_decay_plot_samples_densely_enough_to_show_ingrowth():
+    """Ac-225 daughters grow in within hours: the plot has points in the first hour of 30 d."""
+    from rltcare.web.routes.decay import plot_times_h
+
+    times = plot_times_h(720.0)
+    assert times[0] == 0.0 and times[-1] == pytest.approx(720.0)
+    assert (times[(times > 0) & (times < 1.0)]).size >= 20
+    assert np.all(np.diff(times) > 0)
+
+
+def test_release_plot_axis_fits_the_curve_and_threshold(client):
+    page = client.post(
+        "/release",
+        data={
+            "jurisdiction": "de",
+            "product": "lu177-psma-617",
+            "activity": "7.4 GBq",
+            "cycles_per_year": "4",
+            "elapsed": "0 h",
+        },
+    ).text
+    assert "H*(10) rate at 2 m" in page
+    low, high = map(float, re.search(r'"range":\[([-\d.e]+),([-\d.e]+)\]', page).groups())
+    assert 10**high < 100  # the curve peaks near 10 µSv/h; it ran to ~5000 before
+    assert 10**low < 1

@@ -84,6 +84,15 @@ def _order(request: OrderRequest, catalog: Catalog) -> OrderResult:
     )
 
 
+def plot_times_h(until_h: float, points: int = 121) -> np.ndarray:
+    """Evenly spaced times plus log-spaced ones from a few seconds: short-lived daughters
+    grow in within minutes to hours, which an even grid over weeks draws as a wall at 0."""
+    start = min(1e-3, until_h / 1e4)  # 3.6 s, or less for a very short follow-up
+    even = np.linspace(0.0, until_h, points)
+    early = np.geomspace(start, until_h, points)
+    return np.unique(np.concatenate([even, early]))
+
+
 def decay_figure(result: DecayResult) -> go.Figure:
     """Activity of each chain member against time, log scale."""
     figure = go.Figure()
@@ -92,7 +101,15 @@ def decay_figure(result: DecayResult) -> go.Figure:
         if max(values) > 0:
             figure.add_trace(go.Scatter(x=days, y=values, name=name, mode="lines"))
     figure.add_trace(go.Scatter(x=days, y=result.total_mbq, name="total", line={"dash": "dot"}))
-    figure.update_layout(xaxis_title="time (d)", yaxis_title="activity (MBq)", yaxis_type="log")
+    # Four decades below the largest value: the first seconds of ingrowth reach down to
+    # nano-becquerels and would squash the rest of the plot.
+    top = float(np.log10(max(result.total_mbq)))
+    figure.update_layout(
+        xaxis_title="time (d)",
+        yaxis_title="activity (MBq)",
+        yaxis_type="log",
+        yaxis_range=[top - 4, top + 0.2],
+    )
     return figure
 
 
@@ -105,9 +122,7 @@ async def decay_page(request: Request, catalog: CatalogDep):
         context["errors"] = errors
         if data:
             try:
-                result = decay(
-                    {data.nuclide: data.activity}, np.linspace(0, data.until, 121), catalog
-                )
+                result = decay({data.nuclide: data.activity}, plot_times_h(data.until), catalog)
             except InputError as exc:
                 context["errors"] = field_errors(exc, form)
             else:

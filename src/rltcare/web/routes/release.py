@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -111,6 +113,12 @@ def _page(request: Request, catalog, template: str, form: dict, submitted: bool 
     return render(request, template, context, status_code=status)
 
 
+def log_range(values: list[float], margin: float = 1.5) -> list[float]:
+    """A log axis range (in decades, as Plotly takes it) covering ``values`` with a margin."""
+    positive = [v for v in values if v > 0]
+    return [math.log10(min(positive) / margin), math.log10(max(positive) * margin)]
+
+
 def constraint_text(constraint, cycles_per_year: int) -> str:
     """A constraint as the period it covers: a yearly one is shared by the year's cycles."""
     if constraint.per == "year":
@@ -136,12 +144,22 @@ def _figure(request: ReleaseRequest, catalog, result: engine.ReleaseResult) -> g
     times, rates = engine.dose_rate_curve(result, product, distance, catalog=catalog)
     figure = go.Figure()
     figure.add_scatter(x=times, y=rates, mode="lines", name=f"dose rate at {distance:g} m")
+    shown = [float(rates.min()), float(rates.max())]
     if criterion:
         share = result.cycles_per_year if criterion.limit_per == "year" else 1
-        figure.add_hline(
-            y=criterion.limit_usv_h / share,
-            line_dash="dash",
-            annotation_text=f"threshold {criterion.limit_usv_h / share:g} µSv/h ({criterion.id})",
+        shown.append(criterion.limit_usv_h / share)
+        threshold = criterion.limit_usv_h / share
+        figure.add_hline(y=threshold, line_dash="dash")
+        # Placed by hand: on a log axis Plotly reads an annotation's y in decades, and
+        # add_hline's own annotation lands at 10**threshold.
+        figure.add_annotation(
+            text=f"threshold {threshold:g} µSv/h ({criterion.id})",
+            x=1,
+            xref="x domain",
+            xanchor="right",
+            y=math.log10(threshold),
+            yanchor="bottom",
+            showarrow=False,
         )
     figure.add_vline(
         x=result.earliest_discharge_h,
@@ -152,8 +170,11 @@ def _figure(request: ReleaseRequest, catalog, result: engine.ReleaseResult) -> g
     figure.update_layout(
         title=f"{result.product_name}, {result.administered_mbq:g} MBq — {result.jurisdiction_name}",
         xaxis_title="time after administration (h)",
-        yaxis_title="H*(10) rate (µSv/h)",
+        yaxis_title=f"H*(10) rate at {distance:g} m (µSv/h)",
         yaxis_type="log",
+        # Fitted to the curve and the threshold: the lines' annotations would otherwise
+        # stretch the log axis decades above the data.
+        yaxis_range=log_range(shown),
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
     )

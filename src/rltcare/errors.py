@@ -97,6 +97,9 @@ _SUFFIX_UNITS = {
     "_msv": "mSv",
     "_usv_h": "µSv/h",
     "_bq_g": "Bq/g",
+    "_days": "days",
+    "_weeks": "weeks",
+    "_pct": "%",
 }
 
 

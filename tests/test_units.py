@@ -70,6 +70,24 @@ def test_default_unit_applies_to_bare_numbers_only_when_named():
         parse_activity(7400)
 
 
+def test_a_default_unit_never_applies_to_text():
+    """'7.4' typed in a form is refused even where a JSON number would be read as MBq."""
+    with pytest.raises(UnitError, match="has no unit"):
+        parse_activity("7.4", default_unit="MBq")
+
+
+def test_text_types_refuse_numbers_and_canonical_types_take_them():
+    from pydantic import TypeAdapter, ValidationError
+
+    from rltcare.units import Activity, ActivityText
+
+    assert TypeAdapter(Activity).validate_python(7400) == 7400.0
+    assert TypeAdapter(ActivityText).validate_python("7.4 GBq") == 7400.0
+    for bare in (7400, "7400"):
+        with pytest.raises(ValidationError, match="unit"):
+            TypeAdapter(ActivityText).validate_python(bare)
+
+
 def test_parse_timestamp_requires_a_zone():
     stamp = parse_timestamp("2026-11-27T09:30+01:00")
     assert stamp.utcoffset() == timedelta(hours=1)

@@ -87,6 +87,67 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+# Units named by an identifier's suffix, so that "must be at least 0" reads with its unit.
+_SUFFIX_UNITS = {
+    "_mbq": "MBq",
+    "_h": "h",
+    "_m": "m",
+    "_m2": "m²",
+    "_kg": "kg",
+    "_msv": "mSv",
+    "_usv_h": "µSv/h",
+    "_bq_g": "Bq/g",
+    "_days": "days",
+    "_weeks": "weeks",
+    "_pct": "%",
+}
+
+
+def _with_unit(field: str, bound: Any) -> str:
+    unit = next((u for suffix, u in _SUFFIX_UNITS.items() if field.endswith(suffix)), "")
+    return f"{bound:g} {unit}".strip() if isinstance(bound, int | float) else f"{bound} {unit}"
+
+
+def readable_message(error: dict[str, Any]) -> str:
+    """One of pydantic's errors in words a clinician or physicist reads without a manual.
+
+    An :class:`InputError` raised inside a validator (a quantity with no unit, say)
+    keeps its own message; pydantic's generic texts ("Input should be greater than or
+    equal to 1", "Field required") are rephrased, with the unit a field's name carries.
+    """
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, InputError):
+        return cause.message
+    field = str(error["loc"][-1]) if error.get("loc") else ""
+    ctx = error.get("ctx", {})
+    kind = error["type"]
+    bounds = {
+        "greater_than_equal": ("must be at least", "ge"),
+        "greater_than": ("must be more than", "gt"),
+        "less_than_equal": ("must be at most", "le"),
+        "less_than": ("must be less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"{words} {_with_unit(field, ctx[key])}"
+    texts = {
+        "missing": "is required",
+        "int_parsing": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_parsing": "must be a number",
+        "string_too_short": "must not be empty",
+        "bool_parsing": "must be yes or no (true/false)",
+        "timezone_aware": "needs a time zone, e.g. 2026-12-01T10:00+01:00",
+        "datetime_from_date_parsing": "must be a date and time, e.g. 2026-12-01T10:00+01:00",
+        "datetime_parsing": "must be a date and time, e.g. 2026-12-01T10:00+01:00",
+    }
+    if kind in texts:
+        return texts[kind]
+    if kind == "too_short":
+        return f"give at least {ctx.get('min_length', 1)}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def from_validation_errors(
     errors: list[dict[str, Any]], prefix: str = "", **where: Any
 ) -> InputError:
@@ -108,8 +169,7 @@ def from_validation_errors(
     first = errors[0]
     name = field_path(tuple(first["loc"]))
     cause = first.get("ctx", {}).get("error")
-    message = cause.message if isinstance(cause, InputError) else first["msg"]
-    message = message.removeprefix("Value error, ")
+    message = readable_message(first)
     if isinstance(cause, InputError) and cause.hint:
         where.setdefault("hint", cause.hint)
     if len(errors) > 1:

@@ -2,12 +2,16 @@
 
 Engines work in canonical units named in their identifiers: activity in MBq, time
 in hours, distance in metres, mass in kilograms, dose in mSv, dose rate in µSv/h,
-specific activity in Bq/g. Text is parsed only here, at the interfaces. A bare
-number is accepted only where the caller names a default unit (the API's numeric
-fields, which are documented in canonical units).
+specific activity in Bq/g. Text is parsed only here, at the interfaces. Text must
+always carry its unit ("7.4" is refused, as a physicist reading it could not tell
+MBq from GBq); a JSON/TOML number is accepted only where the caller names a default
+unit, i.e. in a field whose name carries that unit (``typical_activity_mbq``).
 
-The pydantic types at the bottom (``Activity``, ``Duration``, ...) accept either a
-canonical number or a string with a unit, so the CLI and the API share one parser.
+The pydantic types at the bottom come in two families sharing one parser:
+``Activity``, ``Duration``, ... for fields named with their canonical unit (a number
+in that unit, or text with any unit), and ``ActivityText``, ``DurationText``, ... for
+fields named without a unit (the API's and the forms' ``activity``), which take text
+with a unit only.
 """
 
 from __future__ import annotations
@@ -154,7 +158,9 @@ def parse_quantity(
                 hint=f"write it as {_EXAMPLES[dimension]}",
             )
         number = float(match.group(1))
-        unit = (match.group(2) or default_unit or "").strip()
+        # A default unit never applies to text: "7.4" typed in a form is as ambiguous
+        # as on the command line.
+        unit = (match.group(2) or "").strip()
         if not unit:
             raise UnitError(
                 f"{text!r} has no unit",
@@ -250,7 +256,7 @@ def parse_timestamp(
     return stamp
 
 
-def _pydantic(dimension: str, default_unit: str, **kw):
+def _pydantic(dimension: str, default_unit: str | None, **kw):
     def validate(value):
         if not isinstance(value, str | int | float):
             return value
@@ -263,7 +269,8 @@ def _pydantic(dimension: str, default_unit: str, **kw):
     return BeforeValidator(validate)
 
 
-# Pydantic field types: a number in the canonical unit, or a string with any unit.
+# Pydantic field types for fields named with their unit (``half_life_h``): a number
+# in the canonical unit, or a string with any unit.
 Activity = Annotated[float, _pydantic("activity", "MBq")]
 Duration = Annotated[float, _pydantic("time", "h")]
 DurationOrZero = Annotated[float, _pydantic("time", "h", allow_zero=True)]
@@ -274,3 +281,13 @@ DoseOrZero = Annotated[float, _pydantic("dose", "mSv", allow_zero=True)]
 DoseRate = Annotated[float, _pydantic("dose rate", "µSv/h")]
 SpecificActivity = Annotated[float, _pydantic("specific activity", "Bq/g")]
 EnergyOrZero = Annotated[float, _pydantic("energy", "keV", allow_zero=True)]
+
+# Pydantic field types for fields named without a unit (``activity``): a string with
+# its unit only; a bare number, as text or as a JSON number, is refused.
+ActivityText = Annotated[float, _pydantic("activity", None)]
+DurationText = Annotated[float, _pydantic("time", None)]
+DurationOrZeroText = Annotated[float, _pydantic("time", None, allow_zero=True)]
+MassText = Annotated[float, _pydantic("mass", None)]
+SpecificActivityText = Annotated[float, _pydantic("specific activity", None)]
+DistanceText = Annotated[float, _pydantic("distance", None)]
+EnergyOrZeroText = Annotated[float, _pydantic("energy", None, allow_zero=True)]

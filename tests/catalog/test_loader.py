@@ -96,7 +96,7 @@ def test_extra_argument_accepts_a_single_file(tmp_path):
                 'source = "a test source"\n', ""
             ),
             "source",
-            "Field required",
+            "is required",
         ),
         (
             NUCLIDE.format(name="Sr-89", half_life="50 d").replace('kind = "nuclides"', ""),

@@ -76,6 +76,20 @@ def test_order_decays_back_to_calibration(catalog):
     assert result.impurities_at_administration == {}
 
 
+def test_order_refuses_a_nuclide_other_than_the_products(catalog):
+    """A nuclide beside a product was silently ignored; a different one is now refused."""
+    calibration = ADMIN - timedelta(hours=22)
+    with pytest.raises(InputError, match="is Lu-177, not Ac-225") as info:
+        order(
+            7400.0, ADMIN, calibration, product="lu177-psma-617", nuclide="Ac-225", catalog=catalog
+        )
+    assert info.value.field == "nuclide" and "not both" in info.value.hint
+    same = order(
+        7400.0, ADMIN, calibration, product="lu177-psma-617", nuclide="177Lu", catalog=catalog
+    )
+    assert same.nuclide == "Lu-177"
+
+
 def test_order_from_production_and_impurity_growth(catalog):
     calibration = ADMIN - timedelta(hours=20)
     production = calibration - timedelta(days=2)

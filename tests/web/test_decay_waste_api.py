@@ -1,5 +1,8 @@
 """``/api/v1/decay``, ``/api/v1/order``, ``/api/v1/waste`` and the pages."""
 
+import re
+
+import numpy as np
 import pytest
 
 ORDER = {
@@ -21,7 +24,7 @@ def test_endpoints_are_in_openapi(client):
 
 def test_decay_endpoint(client):
     response = client.post(
-        "/api/v1/decay", json={"nuclide": "Ac-225", "activity": "8 MBq", "after": ["10 d", 24]}
+        "/api/v1/decay", json={"nuclide": "Ac-225", "activity": "8 MBq", "after": ["10 d", "24 h"]}
     )
     assert response.status_code == 200
     data = response.json()
@@ -137,3 +140,44 @@ def test_waste_page_with_jurisdiction(client):
     assert "cannot tell it from background" in page.text
     page = client.post("/waste", data=form | {"jurisdiction": ""})
     assert "give a clearance level or a jurisdiction" in page.text
+
+
+def test_order_page_refuses_a_nuclide_other_than_the_products(client):
+    form = {
+        "product": "lu177-psma-617",
+        "nuclide": "Ac-225",
+        "activity": "7.4 GBq",
+        "administration": "2026-12-01T10:00+01:00",
+        "calibration": "2026-11-30T12:00+01:00",
+    }
+    page = client.post("/order", data=form)
+    assert "is Lu-177, not Ac-225" in page.text and "not both" in page.text
+    api = client.post("/api/v1/order", json=form)
+    assert api.status_code == 422 and api.json()["field"] == "nuclide"
+
+
+def test_decay_plot_samples_densely_enough_to_show_ingrowth():
+    """Ac-225 daughters grow in within hours: the plot has points in the first hour of 30 d."""
+    from rltcare.web.routes.decay import plot_times_h
+
+    times = plot_times_h(720.0)
+    assert times[0] == 0.0 and times[-1] == pytest.approx(720.0)
+    assert (times[(times > 0) & (times < 1.0)]).size >= 20
+    assert np.all(np.diff(times) > 0)
+
+
+def test_release_plot_axis_fits_the_curve_and_threshold(client):
+    page = client.post(
+        "/release",
+        data={
+            "jurisdiction": "de",
+            "product": "lu177-psma-617",
+            "activity": "7.4 GBq",
+            "cycles_per_year": "4",
+            "elapsed": "0 h",
+        },
+    ).text
+    assert "H*(10) rate at 2 m" in page
+    low, high = map(float, re.search(r'"range":\[([-\d.e]+),([-\d.e]+)\]', page).groups())
+    assert 10**high < 100  # the curve peaks near 10 µSv/h; it ran to ~5000 before
+    assert 10**low < 1

@@ -81,7 +81,7 @@ def test_upload_size_limit(client):
 def test_option_errors_show_beside_the_option(client):
     page = client.post("/outcomes", data={"demo": "1", "landmark_weeks": "-3"})
     assert page.status_code == 422
-    assert "greater than 0" in error_of(page.text, "landmark_weeks")
+    assert "must be more than 0 weeks" in error_of(page.text, "landmark_weeks")
     page = client.post("/outcomes", data={"demo": "1", "group_column": "region"})
     assert "missing column 'region'" in error_of(page.text, "survival")
 

@@ -1,5 +1,7 @@
 """POST /api/v1/release and /api/v1/restrictions, and the /release and /restrictions pages."""
 
+import pytest
+
 from rltcare.physics.release import ReleaseResult
 
 BODY = {
@@ -17,9 +19,25 @@ def test_release_endpoint(client):
     assert result.earliest_discharge_h == 48.0 and result.binding_criterion == "minimum-stay"
 
 
-def test_numbers_are_canonical_units(client):
-    response = client.post("/api/v1/release", json={**BODY, "activity": 7400, "elapsed": 72})
-    assert response.json()["may_leave_now"] is True
+@pytest.mark.parametrize(
+    ("field", "bare"), [("activity", 7400), ("activity", "7.4"), ("elapsed", 72), ("elapsed", "72")]
+)
+def test_a_bare_number_is_refused_as_on_the_command_line(client, field, bare):
+    """'7.4' could be MBq or GBq: the API refuses it, with an example, as the CLI does."""
+    response = client.post("/api/v1/release", json={**BODY, field: bare})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["field"] == field
+    assert "unit" in problem["detail"]
+    assert "e.g." in problem["hint"] or "write it as" in problem["hint"]
+
+
+def test_the_release_form_refuses_a_bare_activity_beside_the_field(client):
+    form = {"jurisdiction": "de", "product": "lu177-psma-617", "activity": "7.4"}
+    response = client.post("/release", data={**form, "cycles_per_year": "4", "elapsed": "0 h"})
+    assert response.status_code == 422
+    assert "has no unit" in response.text
+    assert "7.4 GBq" in response.text  # the hint's example
 
 
 def test_restrictions_endpoint(client):
@@ -74,3 +92,11 @@ def test_restrictions_page(client):
     response = client.post("/restrictions", data={**BODY, "jurisdiction": "uk"})
     assert response.status_code == 200
     assert "Sleep apart" in response.text
+
+
+def test_restrictions_table_says_which_constraint_is_per_cycle(client):
+    """de: 1 mSv a year for the public shared by 4 cycles, next to per-episode constraints."""
+    form = {**BODY, "cycles_per_year": "4", "elapsed": "0 h"}
+    page = client.post("/restrictions", data=form).text
+    assert "mSv a year ÷ 4 cycles = 0.25 mSv per cycle" in page
+    assert "mSv per episode" in page

@@ -10,7 +10,7 @@ def test_dose_rate_endpoint(client):
             "product": "lu177-psma-617",
             "activity": "7.4 GBq",
             "distance": "2 m",
-            "times": ["24 h", 48],
+            "times": ["24 h", "48 h"],
         },
     )
     assert response.status_code == 200
@@ -20,12 +20,19 @@ def test_dose_rate_endpoint(client):
     assert body["dose_rate_usv_h"][0] > body["dose_rate_usv_h"][1]
 
 
-def test_numbers_are_canonical_units(client):
-    text = client.post(
-        "/api/v1/dose-rate", json={"product": "lu177-psma-617", "activity": "7400 MBq"}
-    )
-    number = client.post("/api/v1/dose-rate", json={"product": "lu177-psma-617", "activity": 7400})
-    assert text.json()["dose_rate_usv_h"] == number.json()["dose_rate_usv_h"]
+@pytest.mark.parametrize(
+    "body",
+    [{"activity": 7400}, {"activity": "7400"}, {"activity": "7.4 GBq", "distance": 2}],
+)
+def test_bare_numbers_are_refused(client, body):
+    response = client.post("/api/v1/dose-rate", json={"product": "lu177-psma-617", **body})
+    assert response.status_code == 422
+    assert "unit" in response.json()["detail"]
+
+
+def test_a_bare_cutoff_is_refused(client):
+    response = client.get("/api/v1/gamma-constant/Lu-177", params={"cutoff": "20"})
+    assert response.status_code == 422
 
 
 def test_gamma_constant_endpoint(client):

@@ -208,6 +208,18 @@ def order(
         product = catalog.radiopharmaceutical(product)
     if product is None and nuclide is None:
         raise InputError("give a product or a nuclide", field="product")
+    # The product fixes the nuclide (and its impurities); a different nuclide given
+    # beside it would otherwise be silently ignored.
+    if (
+        product is not None
+        and nuclide is not None
+        and catalog.nuclide(nuclide).name != catalog.nuclide(product.nuclide).name
+    ):
+        raise InputError(
+            f"product {product.id} is {product.nuclide}, not {nuclide}",
+            field="nuclide",
+            hint="give a product or a nuclide, not both",
+        )
     name = catalog.nuclide(product.nuclide if product else nuclide).name
     if shelf_life_h is None and product is not None:
         shelf_life_h = product.shelf_life_h

@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 
 from rltcare import __version__
-from rltcare.errors import InputError
+from rltcare.errors import InputError, readable_message
 from rltcare.result import format_value
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -65,8 +65,20 @@ def validate_form(model: type[BaseModel], form: dict[str, Any]):
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "form"
             cause = error.get("ctx", {}).get("error")
-            message = cause.message if isinstance(cause, InputError) else error["msg"]
-            errors.setdefault(field, message.removeprefix("Value error, "))
+            hint = cause.hint if isinstance(cause, InputError) else None
+            errors.setdefault(field, _beside_field(readable_message(error), hint))
         return None, errors
     except InputError as exc:
-        return None, {exc.field or "form": exc.message}
+        return None, field_errors(exc, form)
+
+
+def _beside_field(message: str, hint: str | None) -> str:
+    return f"{message} — {hint}" if hint else message
+
+
+def field_errors(exc: InputError, form: dict[str, Any]) -> dict[str, str]:
+    """An error as ``{field: message}`` for a form: beside one of the form's fields, the
+    field's name (which the CLI's one line starts with) is left out; otherwise the line."""
+    if exc.field in form and not (exc.file or exc.row is not None or exc.line is not None):
+        return {exc.field: _beside_field(exc.message, exc.hint)}
+    return {"form": exc.one_line()}

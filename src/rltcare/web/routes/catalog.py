@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from rltcare.catalog.views import describe, list_records
+from rltcare.web.catalog_view import record_view
 from rltcare.web.deps import CatalogDep
 from rltcare.web.templating import render
 
@@ -35,4 +36,6 @@ def catalog_page(request: Request, catalog: CatalogDep):
 
 @pages.get("/catalog/{key}")
 def record_page(request: Request, key: str, catalog: CatalogDep, kind: str = "all"):
-    return render(request, "catalog_record.html", {"record": describe(catalog, key, kind)})
+    record = describe(catalog, key, kind)
+    context = {"record": record, "view": record_view(record), "kind": kind}
+    return render(request, "catalog_record.html", context)

@@ -10,9 +10,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from rltcare.catalog import Catalog
 from rltcare.errors import InputError
 from rltcare.physics.decay import DecayResult, OrderResult, decay, order
-from rltcare.units import Activity, Duration, DurationOrZero
+from rltcare.units import ActivityText, DurationOrZeroText, DurationText
 from rltcare.web.deps import CatalogDep
-from rltcare.web.templating import figure_html, render, validate_form
+from rltcare.web.templating import field_errors, figure_html, render, validate_form
 
 api = APIRouter(prefix="/api/v1", tags=["decay"])
 pages = APIRouter(include_in_schema=False)
@@ -24,11 +24,13 @@ class DecayRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     nuclide: str = Field(examples=["Ac-225"])
-    activity: Activity = Field(description="MBq, or text such as '8 MBq'.", examples=["8 MBq"])
-    after: list[DurationOrZero] = Field(
+    activity: ActivityText = Field(
+        description="Activity with its unit, e.g. '8 MBq'.", examples=["8 MBq"]
+    )
+    after: list[DurationOrZeroText] = Field(
         min_length=1,
         max_length=1000,
-        description="Hours, or text such as '10 d'.",
+        description="Times with their unit, e.g. '48 h' or '10 d'.",
         examples=[["10 d"]],
     )
 
@@ -40,19 +42,21 @@ class OrderRequest(BaseModel):
 
     product: str | None = Field(None, examples=["lu177-psma-617"])
     nuclide: str | None = None
-    activity: Activity = Field(examples=["7.4 GBq"])
+    activity: ActivityText = Field(examples=["7.4 GBq"])
     administration: AwareDatetime = Field(examples=["2026-12-01T10:00+01:00"])
     calibration: AwareDatetime = Field(examples=["2026-11-30T12:00+01:00"])
     production: AwareDatetime | None = None
-    shelf_life: Duration | None = Field(None, description="Hours; default: the product's.")
+    shelf_life: DurationText | None = Field(
+        None, description="With its unit, e.g. '72 h'; default: the product's."
+    )
 
 
 class DecayForm(BaseModel):
     """The decay page: a nuclide, its activity and how long to follow it."""
 
     nuclide: str
-    activity: Activity
-    until: Duration
+    activity: ActivityText
+    until: DurationText
 
 
 @api.post("/decay", response_model=DecayResult, operation_id="decay")
@@ -80,6 +84,15 @@ def _order(request: OrderRequest, catalog: Catalog) -> OrderResult:
     )
 
 
+def plot_times_h(until_h: float, points: int = 121) -> np.ndarray:
+    """Evenly spaced times plus log-spaced ones from a few seconds: short-lived daughters
+    grow in within minutes to hours, which an even grid over weeks draws as a wall at 0."""
+    start = min(1e-3, until_h / 1e4)  # 3.6 s, or less for a very short follow-up
+    even = np.linspace(0.0, until_h, points)
+    early = np.geomspace(start, until_h, points)
+    return np.unique(np.concatenate([even, early]))
+
+
 def decay_figure(result: DecayResult) -> go.Figure:
     """Activity of each chain member against time, log scale."""
     figure = go.Figure()
@@ -88,7 +101,15 @@ def decay_figure(result: DecayResult) -> go.Figure:
         if max(values) > 0:
             figure.add_trace(go.Scatter(x=days, y=values, name=name, mode="lines"))
     figure.add_trace(go.Scatter(x=days, y=result.total_mbq, name="total", line={"dash": "dot"}))
-    figure.update_layout(xaxis_title="time (d)", yaxis_title="activity (MBq)", yaxis_type="log")
+    # Four decades below the largest value: the first seconds of ingrowth reach down to
+    # nano-becquerels and would squash the rest of the plot.
+    top = float(np.log10(max(result.total_mbq)))
+    figure.update_layout(
+        xaxis_title="time (d)",
+        yaxis_title="activity (MBq)",
+        yaxis_type="log",
+        yaxis_range=[top - 4, top + 0.2],
+    )
     return figure
 
 
@@ -101,11 +122,9 @@ async def decay_page(request: Request, catalog: CatalogDep):
         context["errors"] = errors
         if data:
             try:
-                result = decay(
-                    {data.nuclide: data.activity}, np.linspace(0, data.until, 121), catalog
-                )
+                result = decay({data.nuclide: data.activity}, plot_times_h(data.until), catalog)
             except InputError as exc:
-                context["errors"] = {exc.field or "form": exc.one_line()}
+                context["errors"] = field_errors(exc, form)
             else:
                 context["result"] = decay({data.nuclide: data.activity}, [data.until], catalog)
                 context["plot"] = figure_html(decay_figure(result))
@@ -128,5 +147,5 @@ async def order_page(request: Request, catalog: CatalogDep):
             try:
                 context["result"] = _order(data, catalog)
             except InputError as exc:
-                context["errors"] = {exc.field or "form": exc.one_line()}
+                context["errors"] = field_errors(exc, form)
     return render(request, "order.html", context)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.physics import dose_rate as engine
 from rltcare.physics import gamma_constant
-from rltcare.units import Activity, Distance, DurationOrZero, EnergyOrZero
+from rltcare.units import ActivityText, DistanceText, DurationOrZeroText, EnergyOrZeroText
 from rltcare.web.deps import CatalogDep
 from rltcare.web.templating import figure_html, render, validate_form
 
@@ -23,12 +23,16 @@ class DoseRateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product: str = Field(min_length=1, examples=["lu177-psma-617"])
-    activity: Activity = Field(description="Administered activity: MBq, or text such as '7.4 GBq'.")
-    distance: Distance = Field(1.0, description="Distance from the patient: m, or text ('2 m').")
-    times: list[DurationOrZero] | None = Field(
+    activity: ActivityText = Field(
+        description="Administered activity with its unit, e.g. '7.4 GBq' or '200 mCi'."
+    )
+    distance: DistanceText = Field(
+        1.0, description="Distance from the patient with its unit, e.g. '2 m' (default 1 m)."
+    )
+    times: list[DurationOrZeroText] | None = Field(
         None,
         max_length=500,
-        description="Times after administration: h, or text ('2 d'). Default: 0 h to 7 d.",
+        description="Times after administration with their unit, e.g. '48 h' or '2 d'. Default: 0 h to 7 d.",
     )
 
 
@@ -46,10 +50,10 @@ def dose_rate(request: DoseRateRequest, catalog: CatalogDep) -> engine.DoseRateR
 def gamma_constant_endpoint(
     nuclide: str,
     catalog: CatalogDep,
-    cutoff: EnergyOrZero = gamma_constant.DEFAULT_CUTOFF_KEV,
+    cutoff: EnergyOrZeroText = gamma_constant.DEFAULT_CUTOFF_KEV,
     with_progeny: bool = False,
 ) -> gamma_constant.GammaConstant:
-    """Air-kerma and H*(10) rate constants of a nuclide (``cutoff`` in keV or text, '20 keV')."""
+    """Air-kerma and H*(10) rate constants of a nuclide (``cutoff`` with its unit, e.g. "20 keV")."""
     return gamma_constant.evaluate(
         nuclide, cutoff_kev=cutoff, with_progeny=with_progeny, catalog=catalog
     )

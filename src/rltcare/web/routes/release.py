@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from rltcare.catalog.jurisdiction import DoseRateCriterion
 from rltcare.physics import release as engine
-from rltcare.units import Activity, DurationOrZero
+from rltcare.units import ActivityText, DurationOrZeroText
 from rltcare.web.deps import CatalogDep
 from rltcare.web.templating import figure_html, render, validate_form
 
@@ -23,10 +25,12 @@ class ReleaseRequest(BaseModel):
 
     jurisdiction: str = Field(min_length=1, examples=["de"])
     product: str = Field(min_length=1, examples=["lu177-psma-617"])
-    activity: Activity = Field(description="Administered activity: MBq, or text such as '7.4 GBq'.")
+    activity: ActivityText = Field(
+        description="Administered activity with its unit, e.g. '7.4 GBq' or '200 mCi'."
+    )
     cycles_per_year: int = Field(1, ge=1, le=52, description="Treatment cycles a year.")
-    elapsed: DurationOrZero = Field(
-        0.0, description="Time since administration: h, or text such as '24 h'."
+    elapsed: DurationOrZeroText = Field(
+        0.0, description="Time since administration with its unit, e.g. '24 h' (default 0 h)."
     )
 
 
@@ -99,8 +103,29 @@ def _page(request: Request, catalog, template: str, form: dict, submitted: bool 
             context["result"] = result
             if template == "release.html":
                 context["plot"] = figure_html(_figure(parsed, catalog, result))
+            else:
+                rule = catalog.jurisdiction(parsed.jurisdiction)
+                context["constraints"] = [
+                    constraint_text(rule.constraint(r.group), parsed.cycles_per_year)
+                    for r in result.restrictions
+                ]
     status = 422 if context["errors"] else 200
     return render(request, template, context, status_code=status)
+
+
+def log_range(values: list[float], margin: float = 1.5) -> list[float]:
+    """A log axis range (in decades, as Plotly takes it) covering ``values`` with a margin."""
+    positive = [v for v in values if v > 0]
+    return [math.log10(min(positive) / margin), math.log10(max(positive) * margin)]
+
+
+def constraint_text(constraint, cycles_per_year: int) -> str:
+    """A constraint as the period it covers: a yearly one is shared by the year's cycles."""
+    if constraint.per == "year":
+        share = constraint.dose_msv / cycles_per_year
+        cycles = f"{cycles_per_year} cycle{'s' if cycles_per_year > 1 else ''}"
+        return f"{constraint.dose_msv:g} mSv a year ÷ {cycles} = {share:.3g} mSv per cycle"
+    return f"{constraint.dose_msv:g} mSv per episode"
 
 
 def _figure(request: ReleaseRequest, catalog, result: engine.ReleaseResult) -> go.Figure:
@@ -119,12 +144,22 @@ def _figure(request: ReleaseRequest, catalog, result: engine.ReleaseResult) -> g
     times, rates = engine.dose_rate_curve(result, product, distance, catalog=catalog)
     figure = go.Figure()
     figure.add_scatter(x=times, y=rates, mode="lines", name=f"dose rate at {distance:g} m")
+    shown = [float(rates.min()), float(rates.max())]
     if criterion:
         share = result.cycles_per_year if criterion.limit_per == "year" else 1
-        figure.add_hline(
-            y=criterion.limit_usv_h / share,
-            line_dash="dash",
-            annotation_text=f"threshold {criterion.limit_usv_h / share:g} µSv/h ({criterion.id})",
+        shown.append(criterion.limit_usv_h / share)
+        threshold = criterion.limit_usv_h / share
+        figure.add_hline(y=threshold, line_dash="dash")
+        # Placed by hand: on a log axis Plotly reads an annotation's y in decades, and
+        # add_hline's own annotation lands at 10**threshold.
+        figure.add_annotation(
+            text=f"threshold {threshold:g} µSv/h ({criterion.id})",
+            x=1,
+            xref="x domain",
+            xanchor="right",
+            y=math.log10(threshold),
+            yanchor="bottom",
+            showarrow=False,
         )
     figure.add_vline(
         x=result.earliest_discharge_h,
@@ -135,8 +170,11 @@ def _figure(request: ReleaseRequest, catalog, result: engine.ReleaseResult) -> g
     figure.update_layout(
         title=f"{result.product_name}, {result.administered_mbq:g} MBq — {result.jurisdiction_name}",
         xaxis_title="time after administration (h)",
-        yaxis_title="H*(10) rate (µSv/h)",
+        yaxis_title=f"H*(10) rate at {distance:g} m (µSv/h)",
         yaxis_type="log",
+        # Fitted to the curve and the threshold: the lines' annotations would otherwise
+        # stretch the log axis decades above the data.
+        yaxis_range=log_range(shown),
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
     )

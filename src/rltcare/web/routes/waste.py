@@ -20,9 +20,9 @@ from rltcare.physics.waste import (
     resolve_clearance,
     storage_occupancy,
 )
-from rltcare.units import Activity, Mass, SpecificActivity
+from rltcare.units import ActivityText, MassText, SpecificActivityText
 from rltcare.web.deps import CatalogDep
-from rltcare.web.templating import figure_html, render, validate_form
+from rltcare.web.templating import field_errors, figure_html, render, validate_form
 
 api = APIRouter(prefix="/api/v1", tags=["waste"])
 pages = APIRouter(include_in_schema=False)
@@ -33,16 +33,18 @@ class WasteRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nuclides: dict[str, Activity] | None = Field(None, examples=[{"Lu-177m": "1.5 MBq"}])
+    nuclides: dict[str, ActivityText] | None = Field(None, examples=[{"Lu-177m": "1.5 MBq"}])
     product: str | None = Field(None, description="Product id: main nuclide with impurities.")
-    activity: Activity | None = Field(None, description="Activity of the product's nuclide.")
-    mass: Mass = Field(examples=["5 kg"])
-    clearance: SpecificActivity | None = Field(None, examples=["10 Bq/g"])
-    total_limit: Activity | None = Field(None, description="Limit on total activity (MBq).")
+    activity: ActivityText | None = Field(None, description="Activity of the product's nuclide.")
+    mass: MassText = Field(examples=["5 kg"])
+    clearance: SpecificActivityText | None = Field(None, examples=["10 Bq/g"])
+    total_limit: ActivityText | None = Field(
+        None, description="Limit on total activity with its unit, e.g. '10 MBq'."
+    )
     jurisdiction: str | None = Field(
         None, description="Use its clearance rule when no clearance or total_limit is given."
     )
-    levels: dict[str, SpecificActivity] = Field(
+    levels: dict[str, SpecificActivityText] = Field(
         default_factory=dict,
         description="Per-nuclide levels for the summation rule (add to the jurisdiction's).",
         examples=[{"Lu-177m": "1 Bq/g"}],
@@ -57,9 +59,9 @@ class WasteForm(BaseModel):
 
     nuclide: str | None = None
     product: str | None = None
-    activity: Activity
-    mass: Mass
-    clearance: SpecificActivity | None = None
+    activity: ActivityText
+    mass: MassText
+    clearance: SpecificActivityText | None = None
     jurisdiction: str | None = None
     containers_per_week: float | None = Field(None, gt=0)
     space_m2: float = Field(0.0, ge=0)
@@ -233,5 +235,5 @@ async def waste_page(request: Request, catalog: CatalogDep):
                     context["storage"] = storage
                     context["storage_plot"] = figure_html(occupancy_figure(storage))
             except InputError as exc:
-                context["errors"] = {exc.field or "form": exc.one_line()}
+                context["errors"] = field_errors(exc, form)
     return render(request, "waste.html", context)

@@ -55,7 +55,7 @@ def test_each_message_stands_beside_its_field(editor):
     }
     page = editor.post("/registry/new-patient", data=form)
     assert page.status_code == 422
-    assert re.search(r'id="e-birth_year"[^>]*>[^<]*greater than or equal to 1900', page.text)
+    assert re.search(r'id="e-birth_year"[^>]*>[^<]*must be at least 1900', page.text)
     assert 'class="field invalid"' in page.text and "sex" in page.text
     form.update(birth_year="1950", sex="male")  # now only the duplicate pseudonym is wrong
     page = editor.post("/registry/new-patient", data=form)

@@ -48,7 +48,7 @@ def test_load_scenario(tmp_path) -> None:
         (
             lambda d: d["indication"][0].update(referrals_per_week=-1),
             "indication[0].referrals_per_week",
-            "greater than or equal to 0",
+            "must be at least 0",
         ),
         (
             lambda d: d["indication"][0].update(interval="1 d"),

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rltcare.capacity.scenario import Scenario
-from rltcare.errors import InputError
+from rltcare.errors import InputError, readable_message
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -51,10 +51,8 @@ def _input_error(exc: ValidationError, file: str | None) -> InputError:
         cause.file = file
         return cause
     field = key_path(error["loc"])
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "missing":
-        message = "is required"
-    elif error["type"] == "extra_forbidden":
+    message = readable_message(error)
+    if error["type"] == "extra_forbidden":
         message = "is not a known key (check its spelling)"
     value = error.get("input") if error["type"] != "missing" else None
     if isinstance(value, dict | list):

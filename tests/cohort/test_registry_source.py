@@ -311,3 +311,26 @@ def test_empty_registry_fields_are_listed_with_their_consequence(small, tmp_path
     html = report.render(result)
     assert "Registry data gaps" in html
     assert "liver_sul_mean" in html and "PERCIST 1.0: no liver reference" in html
+
+
+def test_a_lesion_that_appeared_new_stays_new_at_later_scans():
+    import pandas as pd
+
+    from rltcare.cohort.registry_source import _lesions
+
+    rows = pd.DataFrame(
+        {
+            "pseudonym": ["P"] * 5,
+            "lesion": ["L1", "L1", "L2", "L1", "L2"],
+            "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01"] + ["2024-05-01"] * 2),
+            "site": ["liver"] * 5,
+            "short_axis_mm": [None] * 5,
+            "long_axis_mm": [30.0, 31.0, 12.0, 32.0, 15.0],
+            "new": [False, False, True, False, False],  # L2 flagged new only where it appeared
+            "target": [True, True, False, True, False],
+        }
+    )
+    got = _lesions(rows).set_index(["lesion_id", "date"])
+    assert got.loc[("L2", pd.Timestamp("2024-05-01")), "new"]  # no baseline: still new
+    assert not got.loc[("L1", pd.Timestamp("2024-05-01")), "new"]
+    assert len(got) == 5  # no ":new" stand-in lesion added for L2

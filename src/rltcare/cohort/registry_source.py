@@ -203,6 +203,11 @@ def _scans(per_scan: pd.DataFrame) -> pd.DataFrame:
 def _lesions(rows: pd.DataFrame) -> pd.DataFrame:
     node = rows["site"] == "lymph-node"
     seen_before = rows.groupby(["pseudonym", "lesion"])["date"].transform("min") < rows["date"]
+    new_at_first = rows["new"] & ~seen_before
+    # A lesion that appeared as new stays new at every later scan: it has no baseline to be
+    # measured against, and RECIST counts it among the new lesions, never as a non-target.
+    born_new = new_at_first.groupby([rows["pseudonym"], rows["lesion"]]).transform("max")
+    new = new_at_first | (born_new & seen_before)
     lesions = pd.DataFrame(
         {
             "patient_id": rows["pseudonym"],
@@ -212,14 +217,15 @@ def _lesions(rows: pd.DataFrame) -> pd.DataFrame:
             "node": node,
             "diameter": rows["short_axis_mm"].where(node, rows["long_axis_mm"]),
             "unit": "mm",
-            "new": rows["new"] & ~seen_before,
-            "target": rows["target"].astype(bool) & ~(rows["new"] & ~seen_before),
+            "new": new,
+            "target": rows["target"].astype(bool) & ~new,
         }
     )
     lesions["status"] = np.where(
         lesions["diameter"].isna() & ~lesions["target"], "present", ""
     )  # a non-target lesion without a measurement is present
-    flagged = rows[rows["new"] & seen_before]
+    # A lesion followed from baseline but flagged new later stands for a new lesion beside it.
+    flagged = rows[rows["new"] & seen_before & ~born_new]
     extra = pd.DataFrame(
         {
             "patient_id": flagged["pseudonym"],

@@ -61,7 +61,7 @@ DEFAULTS = {
     "jurisdiction": "de",
     "product": "lu177-psma-617",
     "activity": "7.4 GBq",
-    "cycles_per_year": "4",
+    "cycles_per_year": "1",
     "elapsed": "0 h",
 }
 

@@ -150,3 +150,57 @@ def test_analyst_cannot_look_up_a_real_pseudonym(session, world):
             table="patient",
             filters={"pseudonym": "PA-001"},
         )
+
+
+def _cycle(course_id: int, number: int):
+    return SCHEMAS["treatment_cycle"].Create(
+        course_id=course_id,
+        number=number,
+        administered_at="2024-05-10T09:30:00+00:00",
+        administered_activity_mbq="7.4 GBq",
+        setting="outpatient",
+    )
+
+
+def test_a_cycle_of_an_unknown_course_names_the_course(session, world):
+    with pytest.raises(InputError, match="no course 99999 for this patient"):
+        service.create_row(
+            session=session,
+            caller=world.callers["admin"],
+            table="treatment_cycle",
+            data=_cycle(99999, 2),
+            patient_id=world.patient_a.id,
+        )
+
+
+def test_no_cycle_after_the_end_of_a_completed_course(session, world):
+    admin, pid = world.callers["admin"], world.patient_a.id
+    course = service.create_row(
+        session=session,
+        caller=admin,
+        table="treatment_course",
+        data=SCHEMAS["treatment_course"].Create(
+            number=2,
+            radiopharmaceutical="lu177-psma-617",
+            started_on="2024-05-01",
+            planned_cycles=4,
+            end_reason="completed",
+        ),
+        patient_id=pid,
+    )
+    service.create_row(  # within the plan: accepted
+        session=session,
+        caller=admin,
+        table="treatment_cycle",
+        data=_cycle(course.id, 4),
+        patient_id=pid,
+    )
+    with pytest.raises(InputError, match="cycle 5 is after the end of its course") as caught:
+        service.create_row(
+            session=session,
+            caller=admin,
+            table="treatment_cycle",
+            data=_cycle(course.id, 5),
+            patient_id=pid,
+        )
+    assert caught.value.field == "number"

@@ -49,6 +49,25 @@ def check_order(table: str, values: dict[str, Any]) -> None:
             raise InputError("died_on is given exactly when status is 'dead'", field="died_on")
 
 
+def check_cycle_in_course(end_reason: str | None, planned: int | None, number: int) -> None:
+    """A course that has ended takes no cycle beyond its planned number.
+
+    The registry has no warnings, only refusals: a cycle 5 of a completed four-cycle
+    course is a typing slip or a new course, and either is better fixed at entry.
+    A course stopped early (toxicity, progression) may still lack cycles given before
+    its end, so only the planned number bounds it.
+    """
+    if end_reason in (None, "ongoing") or planned is None or number <= planned:
+        return
+    raise InputError(
+        f"cycle {number} is after the end of its course ({end_reason} after {planned} "
+        "planned cycles)",
+        field="number",
+        value=number,
+        hint="add a new course, or change the course's planned cycles or end reason first",
+    )
+
+
 def normalise_lab(values: dict[str, Any]) -> dict[str, Any]:
     """Convert a lab result to its analyte's canonical unit and check it is plausible."""
     analyte = values.get("analyte")

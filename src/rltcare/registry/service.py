@@ -33,6 +33,7 @@ from rltcare.registry.models import (
     TreatmentCycle,
 )
 from rltcare.registry.readcache import HeadCache, audit_head
+from rltcare.registry.rules import check_cycle_in_course
 from rltcare.registry.schema import SCHEMAS, SERVER_SIDE
 
 #: Tables deleted with a patient, children before parents.
@@ -152,8 +153,9 @@ def _check_links(session: Session, caller: Caller, table: str, values: dict[str,
     if table != "treatment_cycle":
         return
     course = session.get(TreatmentCourse, values["course_id"])
-    if course is None or course.patient_id != values["patient_id"]:
-        raise InputError("the course belongs to another patient", field="course_id")
+    if course is None or course.patient_id != values["patient_id"]:  # not told apart: no leak
+        raise InputError(f"no course {values['course_id']} for this patient", field="course_id")
+    check_cycle_in_course(course.end_reason, course.planned_cycles, values["number"])
     diagnosed = session.scalar(
         select(func.min(Diagnosis.diagnosed_on)).where(Diagnosis.patient_id == values["patient_id"])
     )

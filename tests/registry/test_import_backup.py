@@ -50,6 +50,7 @@ def test_import_with_one_bad_row_writes_nothing(session):
         ("lab_result", "sampled_on", "2099-01-01", "in the future"),
         ("lab_result", "unit", "mmol/L", "not accepted"),
         ("patient", "sex", "M", "unknown code"),
+        ("patient", "pseudonym", "Max Mustermann", "'Max Mustermann' is not a pseudonym"),
         ("adverse_event", "resolved_on", "1990-01-01", "before onset_on"),
     ],
 )

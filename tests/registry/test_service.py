@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from rltcare.errors import InputError
 from rltcare.registry import service
@@ -204,3 +205,28 @@ def test_no_cycle_after_the_end_of_a_completed_course(session, world):
             patient_id=pid,
         )
     assert caught.value.field == "number"
+
+
+@pytest.mark.parametrize(
+    "name", ["Max Mustermann", "Mustermann", "max.mustermann@example.org", "A1", "-BER-1"]
+)
+def test_a_name_is_not_a_pseudonym(session, world, name):
+    """The request models (forms and API) refuse names, naming the pseudonym field."""
+    with pytest.raises(ValidationError) as caught:
+        SCHEMAS["patient"].Create(
+            centre_id=world.centre_a.id, pseudonym=name, birth_year=1950, sex="male"
+        )
+    error = caught.value.errors()[0]
+    assert error["loc"] == ("pseudonym",) and "is not a pseudonym" in error["msg"]
+    with pytest.raises(ValidationError, match="is not a pseudonym"):
+        SCHEMAS["patient"].Update(version=1, pseudonym=name)
+
+
+@pytest.mark.parametrize("pseudonym", ["BER-00042", "1017", "lyo_0001", "PA-001", "X" * 60 + "1"])
+def test_pseudonyms_in_use_are_accepted(pseudonym):
+    assert (
+        SCHEMAS["patient"]
+        .Create(centre_id=1, pseudonym=pseudonym, birth_year=1950, sex="male")
+        .pseudonym
+        == pseudonym
+    )

@@ -7,6 +7,7 @@ by the importers; both use the tables below so that they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rltcare.errors import InputError
@@ -20,6 +21,25 @@ ORDER: dict[str, list[tuple[str, str]]] = {
     "vital_status": [("died_on", "last_contact_on")],
     "imaging_assessment": [("short_axis_mm", "long_axis_mm")],
 }
+
+
+#: A pseudonym: 3 to 64 letters, digits, '-' or '_', starting with a letter or digit and
+#: holding at least one digit (BER-00042, 1017, lyo_0001). No spaces, so that a name such
+#: as "Max Mustermann" is refused; the digit refuses a single name ("Mustermann").
+PSEUDONYM = r"(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9_-]{2,63}"
+PSEUDONYM_RULE = "3 to 64 letters, digits, '-' or '_' with at least one digit and no spaces"
+
+
+def check_pseudonym(value: str) -> str:
+    """Refuse what is not a pseudonym (a name, an e-mail address, text with spaces)."""
+    if not re.fullmatch(PSEUDONYM, value):
+        raise InputError(
+            f"pseudonym {value!r} is not a pseudonym: use {PSEUDONYM_RULE}",
+            field="pseudonym",
+            value=value,
+            hint="e.g. BER-00042; never a name or a national identifier",
+        )
+    return value
 
 
 def today() -> dt.date:

@@ -134,6 +134,15 @@ def get_row(*, session: Session, caller: Caller, table: str, row_id: int) -> Bas
     return present(session, caller, _load(session, caller, model_for(table), row_id))
 
 
+def writable_row(*, session: Session, caller: Caller, table: str, row_id: int) -> BaseModel:
+    """A row the caller may change (an edit form's start): 404 if unseen, 403 if read-only."""
+    row = _load(session, caller, model_for(table), row_id)
+    if isinstance(row, Centre):
+        caller.require("administrator")
+    caller.require_write(_centre_of(session, row))
+    return present(session, caller, row)
+
+
 def _validated(table: str, values: dict[str, Any]) -> dict[str, Any]:
     try:
         return SCHEMAS[table].Create.model_validate(values).model_dump()

@@ -107,21 +107,27 @@ def list_rows(
     offset: int = 0,
     limit: int = 100,
     listing: Listing | None = None,
+    search: str | None = None,
 ) -> tuple[list[BaseModel], int]:
     """One page of a table's rows that the caller may read, and how many there are in all.
 
-    ``filters`` are column equalities (the pages' search); ``listing`` holds the API's
-    filters, sort and page (see :mod:`rltcare.registry.filters`) and overrides
+    ``filters`` are column equalities; ``search`` (patients only, the pages' search box)
+    keeps the patients whose pseudonym contains it, in any case; ``listing`` holds the
+    API's filters, sort and page (see :mod:`rltcare.registry.filters`) and overrides
     ``offset`` and ``limit``.
     """
     model = model_for(table)
-    if caller.pseudonymised and (filters or {}).get("pseudonym"):
+    if caller.pseudonymised and ((filters or {}).get("pseudonym") or search):
         raise PermissionDeniedError("analysts cannot look patients up by their pseudonym")
     if listing is not None:
         offset, limit = listing.offset, listing.limit
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputError(f"limit must be 1 to {MAX_PAGE} and offset 0 or more", field="limit")
     query = _filtered(scoped(select(model), model, caller), model, filters or {})
+    if search:
+        if model is not Patient:
+            raise InputError(f"cannot search {table} by pseudonym", field="pseudonym")
+        query = query.where(func.lower(Patient.pseudonym).contains(search.lower(), autoescape=True))
     if listing is not None:
         query = narrowed(query, model, listing)
     order = ordering(model, listing, pseudonymised=caller.pseudonymised)

@@ -125,21 +125,32 @@ def _local_path(target: str) -> bool:
     return target.startswith("/") and not target.startswith(("//", "/\\"))
 
 
+def _offset(text: str) -> int:
+    """A page's ``offset`` parameter; a bad one is an error page, not FastAPI's JSON 422."""
+    if not text.strip().isdigit():
+        raise InputError(
+            f"offset {text!r} is not a whole number of rows", field="offset", hint="e.g. 50"
+        )
+    return int(text)
+
+
 @pages.get("/registry")
-def patient_list(request: Request, offset: int = 0, pseudonym: str = ""):
+def patient_list(request: Request, offset: str = "0", pseudonym: str = ""):
+    """My centres' patients; ``pseudonym`` finds those whose pseudonym contains it (any case)."""
+    start = _offset(offset)
+    pseudonym = pseudonym.strip()
     for session in _session(request):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
         if caller.role == "auditor":
             return RedirectResponse("/registry/audit", status_code=303)
-        filters = {"pseudonym": pseudonym} if pseudonym else {}
         rows, count = service.list_rows(
             session=session,
             caller=caller,
             table="patient",
-            filters=filters,
-            offset=max(offset, 0),
+            search=pseudonym or None,
+            offset=start,
             limit=50,
         )
         centres = dict(session.execute(select(Centre.id, Centre.code)).all())
@@ -150,7 +161,7 @@ def patient_list(request: Request, offset: int = 0, pseudonym: str = ""):
                 "caller": caller,
                 "rows": rows,
                 "count": count,
-                "offset": offset,
+                "offset": start,
                 "centres": centres,
                 "pseudonym": pseudonym,
                 "bar": bar_links(caller.role),
@@ -287,21 +298,22 @@ async def import_submit(request: Request):
 
 
 @pages.get("/registry/audit")
-def audit_page(request: Request, offset: int = 0):
+def audit_page(request: Request, offset: str = "0"):
+    start = _offset(offset)
     for session in _session(request):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
         caller.require(*AUDIT_ROLES)
         rows = session.scalars(
-            select(AuditEntry).order_by(AuditEntry.id.desc()).offset(max(offset, 0)).limit(100)
+            select(AuditEntry).order_by(AuditEntry.id.desc()).offset(start).limit(100)
         ).all()
         return render(
             request,
             "registry/audit.html",
             {
                 "rows": rows,
-                "offset": offset,
+                "offset": start,
                 "bar": bar_links(caller.role),
                 "csrf": getattr(request.state, "csrf", ""),
             },

@@ -116,7 +116,7 @@ def test_child_rows_can_be_added(editor, table, form):
 def test_a_cycle_picks_its_course_from_the_patients_courses(editor):
     pid = editor.world.patient_a.id
     csrf, page = _csrf(editor, f"/registry/patient/{pid}/add/treatment_cycle")
-    assert "course 1 (lu177-psma-617)" in page
+    assert "course 1 (¹⁷⁷Lu-PSMA-617)" in page
     form = {
         "csrf": csrf,
         "course_id": re.search(r'<option value="(\d+)">course 1', page).group(1),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from registry.factories import PASSWORD
@@ -41,3 +43,49 @@ def test_a_bad_offset_is_an_html_error_page(registry_app, url):
     assert page.status_code == 422
     assert page.headers["content-type"].startswith("text/html")
     assert "is not a whole number of rows" in page.text
+
+
+def _patient_page(client) -> str:
+    """Centre A's patient with a lymph node measured, as its centre's editor sees it."""
+    headers = {"Authorization": f"Bearer {client.world.tokens['admin']}"}
+    pid = client.world.patient_a.id
+    node = {
+        "scanned_on": "2024-03-01",
+        "modality": "ct",
+        "lesion": "N1",
+        "site": "lymph-node",
+        "target": True,
+        "long_axis_mm": 31.0,
+        "short_axis_mm": 17.0,
+    }
+    added = client.post(
+        f"/api/v1/registry/patient/{pid}/imaging_assessment", json=node, headers=headers
+    )
+    assert added.status_code == 201, added.text
+    return _signed_in(client, "editor_a").get(f"/registry/patient/{pid}").text
+
+
+def test_every_row_has_an_edit_link_and_every_table_an_add_link(registry_app):
+    page = _patient_page(registry_app)
+    timeline = registry_app.get(
+        f"/api/v1/registry/patient/{registry_app.world.patient_a.id}/timeline",
+        headers={"Authorization": f"Bearer {registry_app.world.tokens['admin']}"},
+    ).json()
+    for table, rows in timeline["rows"].items():
+        for row in rows:
+            assert f'href="/registry/edit/{table}/{row["id"]}"' in page, table
+    from rltcare.web.routes.registry_pages import ENTRY_TABLES
+
+    pid = registry_app.world.patient_a.id
+    for table in ENTRY_TABLES:
+        assert f'href="/registry/patient/{pid}/add/{table}"' in page, table
+
+
+def test_the_patient_page_reads_as_words_and_dates(registry_app):
+    page = _patient_page(registry_app)
+    assert "2024-01-10 09:30 UTC" in page and "+00:00" not in page
+    assert "Prostate cancer" in page and "¹⁷⁷Lu-PSMA-617" in page
+    assert "lu177-psma-617" not in page.split("</header>")[-1]
+    node = re.search(r"<td>N1</td>.*?</tr>", page, re.S).group(0)
+    assert "Lymph node" in node and "<strong>17</strong>" in node and "<td>31</td>" in node
+    assert '"PSA (ng/mL, log scale)"' in page  # the marker plot's axis names the marker

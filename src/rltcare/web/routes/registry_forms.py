@@ -22,7 +22,7 @@ from rltcare.registry import service
 from rltcare.registry.errors import ConflictError
 from rltcare.registry.models import Centre, TreatmentCourse
 from rltcare.registry.schema import SCHEMAS
-from rltcare.registry.vocab import CODES
+from rltcare.registry.vocab import CODES, label
 from rltcare.web.registry_deps import check_csrf
 from rltcare.web.routes.registry_pages import ENTRY_TABLES, _session, _signed_in
 from rltcare.web.templating import render, validate_form
@@ -46,7 +46,8 @@ def _fields(table: str, choices: dict[str, list[tuple[Any, str]]] | None = None)
         python = column.type.python_type
         options = None
         if column.info.get("codes"):
-            options = [("", ""), *((c, c) for c in CODES[column.info["codes"]])]
+            vocabulary = column.info["codes"]
+            options = [("", ""), *((c, label(vocabulary, c)) for c in CODES[vocabulary])]
         elif python is bool:
             options = YES_NO
         elif choices and name in choices:
@@ -81,7 +82,11 @@ def _choices(session, caller, table: str, patient_id: int | None) -> dict:
             .where(TreatmentCourse.patient_id == patient_id)
             .order_by(TreatmentCourse.number)
         )
-        return {"course_id": [(i, f"course {n} ({drug})") for i, n, drug in courses]}
+        return {
+            "course_id": [
+                (i, f"course {n} ({label('radiopharmaceutical', drug)})") for i, n, drug in courses
+            ]
+        }
     return {}
 
 

@@ -22,6 +22,7 @@ from rltcare.registry.importers.sources import FORMATS as IMPORT_FORMATS
 from rltcare.registry.importers.sources import Source, read_files
 from rltcare.registry.models import CLINICAL, Centre
 from rltcare.registry.readcache import audit_head
+from rltcare.registry.vocab import label
 from rltcare.web.registry_deps import (
     COOKIE,
     check_csrf,
@@ -30,6 +31,7 @@ from rltcare.web.registry_deps import (
     page_cache,
     timeline_cache,
 )
+from rltcare.web.routes.registry_view import marker_axis, marker_traces, sections
 from rltcare.web.templating import render, templates
 
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per uploaded file
@@ -170,26 +172,6 @@ def patient_list(request: Request, offset: str = "0", pseudonym: str = ""):
         )
 
 
-def _marker_traces(labs: list) -> list[dict[str, Any]]:
-    """PSA and chromogranin A series as Plotly traces, drawn in the browser.
-
-    A plain trace list rendered by plotly.js costs microseconds; building a
-    ``go.Figure`` on the server costs about 25 ms, most of a page's budget.
-    """
-    traces = []
-    for analyte in sorted({r.analyte for r in labs if r.analyte in ("psa", "cga")}):
-        points = sorted((r.sampled_on.isoformat(), r.value) for r in labs if r.analyte == analyte)
-        traces.append(
-            {
-                "x": [p[0] for p in points],
-                "y": [p[1] for p in points],
-                "mode": "lines+markers",
-                "name": analyte.upper(),
-            }
-        )
-    return traces
-
-
 #: Stands for the viewer's CSRF token in a cached page (random: no stored text can match it).
 _CSRF_SLOT = "csrf-" + secrets.token_hex(16)
 
@@ -200,7 +182,10 @@ def _render_patient(request: Request, found: dict[str, Any], role: str) -> str:
         "can_edit": role in IMPORT_ROLES,  # the roles that write are the roles that import
         "bar": bar_links(role),
         "t": found,
-        "traces": _marker_traces(found["lab_result"]),
+        "sections": sections(found),
+        "diagnoses": [label("cancer_type", d.cancer_type) for d in found["diagnosis"]],
+        "traces": marker_traces(found["lab_result"]),
+        "marker_axis": marker_axis(found["lab_result"]),
         "entry_tables": ENTRY_TABLES,
         "csrf": _CSRF_SLOT,
     }

@@ -69,6 +69,12 @@ def check_order(table: str, values: dict[str, Any]) -> None:
             raise InputError("died_on is given exactly when status is 'dead'", field="died_on")
 
 
+def cycle_after_end(end_reason: str | None, planned: float | None, number: float) -> bool:
+    """Whether cycle ``number`` comes after the end of a course (see below); imports use it too."""
+    ended = end_reason is not None and end_reason == end_reason and end_reason != "ongoing"
+    return ended and planned is not None and planned == planned and number > planned
+
+
 def check_cycle_in_course(end_reason: str | None, planned: int | None, number: int) -> None:
     """A course that has ended takes no cycle beyond its planned number.
 
@@ -77,7 +83,7 @@ def check_cycle_in_course(end_reason: str | None, planned: int | None, number: i
     A course stopped early (toxicity, progression) may still lack cycles given before
     its end, so only the planned number bounds it.
     """
-    if end_reason in (None, "ongoing") or planned is None or number <= planned:
+    if not cycle_after_end(end_reason, planned, number):
         return
     raise InputError(
         f"cycle {number} is after the end of its course ({end_reason} after {planned} "

@@ -230,3 +230,35 @@ def test_pseudonyms_in_use_are_accepted(pseudonym):
         .pseudonym
         == pseudonym
     )
+
+
+def test_a_course_cannot_end_before_its_recorded_cycles(session, world):
+    """The same rule from the course's side: a course with cycles 1 and 2 is not 'completed
+    after 1 planned cycle'."""
+    admin = world.callers["admin"]
+    (course,), _ = service.list_rows(
+        session=session,
+        caller=admin,
+        table="treatment_course",
+        filters={"patient_id": world.patient_a.id},
+    )
+    service.create_row(
+        session=session,
+        caller=admin,
+        table="treatment_cycle",
+        data=_cycle(course.id, 2),
+        patient_id=world.patient_a.id,
+    )
+
+    def end(planned: int, version: int):
+        data = SCHEMAS["treatment_course"].Update(
+            version=version, planned_cycles=planned, end_reason="completed"
+        )
+        return service.update_row(
+            session=session, caller=admin, table="treatment_course", row_id=course.id, data=data
+        )
+
+    with pytest.raises(InputError, match="the course has cycle 2, more than its 1 planned"):
+        end(1, course.version)
+    session.rollback()
+    assert end(2, course.version).end_reason == "completed"

@@ -33,7 +33,7 @@ from rltcare.registry.models import (
     TreatmentCycle,
 )
 from rltcare.registry.readcache import HeadCache, audit_head
-from rltcare.registry.rules import check_cycle_in_course
+from rltcare.registry.rules import check_cycle_in_course, cycle_after_end
 from rltcare.registry.schema import SCHEMAS, SERVER_SIDE
 
 #: Tables deleted with a patient, children before parents.
@@ -183,6 +183,20 @@ def _check_links(session: Session, caller: Caller, table: str, values: dict[str,
         )
 
 
+def _check_course_end(session: Session, course_id: int, values: dict[str, Any]) -> None:
+    """An edit that ends a course must leave its recorded cycles within the plan."""
+    last = session.scalar(
+        select(func.max(TreatmentCycle.number)).where(TreatmentCycle.course_id == course_id)
+    )
+    if last is not None and cycle_after_end(values["end_reason"], values["planned_cycles"], last):
+        raise InputError(
+            f"the course has cycle {last}, more than its {values['planned_cycles']} planned "
+            f"cycles, so it cannot have ended ({values['end_reason']}) after them",
+            field="planned_cycles",
+            value=values["planned_cycles"],
+        )
+
+
 def _commit(session: Session, caller: Caller) -> None:
     session.info["actor"] = caller.actor
     try:
@@ -250,6 +264,8 @@ def update_row(
     if model is Patient and values["centre_id"] != row.centre_id:
         caller.require_write(values["centre_id"])
     _check_links(session, caller, table, {**values, "patient_id": current.get("patient_id")})
+    if model is TreatmentCourse:
+        _check_course_end(session, row.id, values)
     for key, value in values.items():
         setattr(row, key, value)
     _commit(session, caller)

@@ -55,6 +55,12 @@ def _axis(name: str) -> Cell:
     return cell
 
 
+def _sites(row) -> str:
+    """``bone;lymph-node`` as ``Bone, lymph node``: the lesion sites' words."""
+    sites = [s.strip() for s in (row.metastatic_sites or "").split(";") if s.strip()]
+    return ", ".join(label("lesion_site", s) for s in sites)
+
+
 def _reference(row) -> str:
     if row.ref_low is None and row.ref_high is None:
         return ""
@@ -75,7 +81,7 @@ SECTIONS: list[tuple[str, str, str, list[tuple[str, Cell]]]] = [
             ("Ki-67 (%)", _field("ki67_pct")),
             ("Gleason", _field("gleason")),
             ("Metastatic since", _field("metastatic_on")),
-            ("Metastatic sites", lambda r: (r.metastatic_sites or "").replace(";", ", ")),
+            ("Metastatic sites", _sites),
         ],
     ),
     (

@@ -50,6 +50,7 @@ def test_import_with_one_bad_row_writes_nothing(session):
         ("lab_result", "sampled_on", "2099-01-01", "in the future"),
         ("lab_result", "unit", "mmol/L", "not accepted"),
         ("patient", "sex", "M", "unknown code"),
+        ("patient", "pseudonym", "Max Mustermann", "'Max Mustermann' is not a pseudonym"),
         ("adverse_event", "resolved_on", "1990-01-01", "before onset_on"),
     ],
 )
@@ -195,3 +196,17 @@ def test_fhir_bundle_has_patients_markers_and_doses_in_gbq(session):
         "dose"
     ]
     assert dose["unit"] == "GBq" and 5 < dose["value"] < 10  # 7.4 GBq cycles
+
+
+def test_an_import_refuses_a_cycle_after_the_end_of_its_course(session):
+    """The rule of the forms and the API: a completed course takes no cycle beyond its plan."""
+    frames = _frames()
+    courses, cycles = frames["treatment_course"], frames["treatment_cycle"]
+    done = courses.index[courses["end_reason"] == "completed"][0]
+    pseudonym = courses.loc[done, "pseudonym"]
+    given = (cycles["pseudonym"] == pseudonym) & (cycles["course"] == courses.loc[done, "number"])
+    courses.loc[done, "planned_cycles"] = str(given.sum() - 1)
+    with pytest.raises(ImportRejectedError) as caught:
+        import_tables(session=session, caller=SYSTEM, frames=frames)
+    after = [p for p in caught.value.problems if "after the end of its course" in p.reason]
+    assert len(after) == 1 and after[0].column == "number"

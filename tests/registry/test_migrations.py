@@ -49,7 +49,23 @@ def test_pet_liver_reference_revision_keeps_the_rows(engine):
     with engine.connect() as c:
         assert c.execute(text(count)).scalar() == rows
     migrate.upgrade(engine)
-    assert migrate.current(engine) == "0003"
+    assert migrate.current(engine) == migrate.head()
     with engine.connect() as c:
         assert c.execute(text(count)).scalar() == rows
         assert c.execute(text(filled)).scalar() == 0  # values dropped by the downgrade
+
+
+def test_audit_table_time_index_revision(engine):
+    """0004 indexes the audit log by (table_name, at) on a populated registry, and removes it."""
+    with make_sessionmaker(engine)() as session:
+        load_demo(session=session, patients=5, centres=1, seed=3)
+
+    def indexes() -> dict[str, list[str]]:
+        return {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("audit_log")}
+
+    assert indexes()["ix_audit_log_table_name_at"] == ["table_name", "at"]
+    migrate.downgrade(engine, "0003")
+    assert "ix_audit_log_table_name_at" not in indexes()
+    migrate.upgrade(engine)
+    assert migrate.current(engine) == "0004"
+    assert indexes()["ix_audit_log_table_name_at"] == ["table_name", "at"]

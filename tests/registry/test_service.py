@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from rltcare.errors import InputError
 from rltcare.registry import service
@@ -150,3 +151,114 @@ def test_analyst_cannot_look_up_a_real_pseudonym(session, world):
             table="patient",
             filters={"pseudonym": "PA-001"},
         )
+
+
+def _cycle(course_id: int, number: int):
+    return SCHEMAS["treatment_cycle"].Create(
+        course_id=course_id,
+        number=number,
+        administered_at="2024-05-10T09:30:00+00:00",
+        administered_activity_mbq="7.4 GBq",
+        setting="outpatient",
+    )
+
+
+def test_a_cycle_of_an_unknown_course_names_the_course(session, world):
+    with pytest.raises(InputError, match="no course 99999 for this patient"):
+        service.create_row(
+            session=session,
+            caller=world.callers["admin"],
+            table="treatment_cycle",
+            data=_cycle(99999, 2),
+            patient_id=world.patient_a.id,
+        )
+
+
+def test_no_cycle_after_the_end_of_a_completed_course(session, world):
+    admin, pid = world.callers["admin"], world.patient_a.id
+    course = service.create_row(
+        session=session,
+        caller=admin,
+        table="treatment_course",
+        data=SCHEMAS["treatment_course"].Create(
+            number=2,
+            radiopharmaceutical="lu177-psma-617",
+            started_on="2024-05-01",
+            planned_cycles=4,
+            end_reason="completed",
+        ),
+        patient_id=pid,
+    )
+    service.create_row(  # within the plan: accepted
+        session=session,
+        caller=admin,
+        table="treatment_cycle",
+        data=_cycle(course.id, 4),
+        patient_id=pid,
+    )
+    with pytest.raises(InputError, match="cycle 5 is after the end of its course") as caught:
+        service.create_row(
+            session=session,
+            caller=admin,
+            table="treatment_cycle",
+            data=_cycle(course.id, 5),
+            patient_id=pid,
+        )
+    assert caught.value.field == "number"
+
+
+@pytest.mark.parametrize(
+    "name", ["Max Mustermann", "Mustermann", "max.mustermann@example.org", "A1", "-BER-1"]
+)
+def test_a_name_is_not_a_pseudonym(session, world, name):
+    """The request models (forms and API) refuse names, naming the pseudonym field."""
+    with pytest.raises(ValidationError) as caught:
+        SCHEMAS["patient"].Create(
+            centre_id=world.centre_a.id, pseudonym=name, birth_year=1950, sex="male"
+        )
+    error = caught.value.errors()[0]
+    assert error["loc"] == ("pseudonym",) and "is not a pseudonym" in error["msg"]
+    with pytest.raises(ValidationError, match="is not a pseudonym"):
+        SCHEMAS["patient"].Update(version=1, pseudonym=name)
+
+
+@pytest.mark.parametrize("pseudonym", ["BER-00042", "1017", "lyo_0001", "PA-001", "X" * 60 + "1"])
+def test_pseudonyms_in_use_are_accepted(pseudonym):
+    assert (
+        SCHEMAS["patient"]
+        .Create(centre_id=1, pseudonym=pseudonym, birth_year=1950, sex="male")
+        .pseudonym
+        == pseudonym
+    )
+
+
+def test_a_course_cannot_end_before_its_recorded_cycles(session, world):
+    """The same rule from the course's side: a course with cycles 1 and 2 is not 'completed
+    after 1 planned cycle'."""
+    admin = world.callers["admin"]
+    (course,), _ = service.list_rows(
+        session=session,
+        caller=admin,
+        table="treatment_course",
+        filters={"patient_id": world.patient_a.id},
+    )
+    service.create_row(
+        session=session,
+        caller=admin,
+        table="treatment_cycle",
+        data=_cycle(course.id, 2),
+        patient_id=world.patient_a.id,
+    )
+
+    def end(planned: int, version: int):
+        data = SCHEMAS["treatment_course"].Update(
+            version=version, planned_cycles=planned, end_reason="completed"
+        )
+        return service.update_row(
+            session=session, caller=admin, table="treatment_course", row_id=course.id, data=data
+        )
+
+    with pytest.raises(InputError, match="the course has cycle 2, more than its 1 planned"):
+        end(1, course.version)
+    session.rollback()
+    assert end(2, course.version).end_reason == "completed"

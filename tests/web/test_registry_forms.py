@@ -33,7 +33,7 @@ def test_new_patient_form_creates_and_lists_only_my_centres(editor):
     form = {
         "csrf": csrf,
         "centre_id": str(centre),
-        "pseudonym": "PA-NEW",
+        "pseudonym": "PA-902",
         "birth_year": "1949",
         "sex": "male",
         "notes": "<script>alert(1)</script>",
@@ -41,7 +41,7 @@ def test_new_patient_form_creates_and_lists_only_my_centres(editor):
     saved = editor.post("/registry/new-patient", data=form, follow_redirects=False)
     assert saved.status_code == 303
     shown = editor.get(saved.headers["location"]).text
-    assert "PA-NEW" in shown and "&lt;script&gt;" in shown and "<script>alert" not in shown
+    assert "PA-902" in shown and "&lt;script&gt;" in shown and "<script>alert" not in shown
 
 
 def test_each_message_stands_beside_its_field(editor):
@@ -67,7 +67,7 @@ def test_another_centre_cannot_be_chosen(editor):
     form = {
         "csrf": csrf,
         "centre_id": str(editor.world.centre_b.id),
-        "pseudonym": "PB-X",
+        "pseudonym": "PB-903",
         "birth_year": "1950",
         "sex": "male",
     }
@@ -116,7 +116,7 @@ def test_child_rows_can_be_added(editor, table, form):
 def test_a_cycle_picks_its_course_from_the_patients_courses(editor):
     pid = editor.world.patient_a.id
     csrf, page = _csrf(editor, f"/registry/patient/{pid}/add/treatment_cycle")
-    assert "course 1 (lu177-psma-617)" in page
+    assert "course 1 (¹⁷⁷Lu-PSMA-617)" in page
     form = {
         "csrf": csrf,
         "course_id": re.search(r'<option value="(\d+)">course 1', page).group(1),
@@ -168,3 +168,23 @@ def test_forms_refuse_a_missing_csrf_token(editor):
     form = {"cancer_type": "prostate", "diagnosed_on": "2017-01-01"}
     assert editor.post(f"/registry/patient/{pid}/add/diagnosis", data=form).status_code == 403
     assert editor.post("/registry/new-patient", data={"pseudonym": "Z"}).status_code == 403
+
+
+def test_a_name_is_refused_as_a_pseudonym_beside_its_field(editor):
+    csrf, _ = _csrf(editor, "/registry/new-patient")
+    form = {
+        "csrf": csrf,
+        "centre_id": str(editor.world.centre_a.id),
+        "pseudonym": "Max Mustermann",
+        "birth_year": "1950",
+        "sex": "male",
+    }
+    page = editor.post("/registry/new-patient", data=form)
+    assert page.status_code == 422
+    assert re.search(r'id="e-pseudonym"[^>]*>[^<]*is not a pseudonym', page.text)
+    api = editor.post(
+        "/api/v1/registry/patient",
+        json={k: v for k, v in form.items() if k != "csrf"} | {"birth_year": 1950},
+        headers={"Authorization": f"Bearer {editor.world.tokens['editor_a']}"},
+    )
+    assert api.status_code == 422 and "pseudonym" in api.text and "is not a pseudonym" in api.text

@@ -6,10 +6,12 @@ fails on a route it does not know how to call, so that a new route must be added
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.routing import APIRoute
 
-from registry.factories import bearer
+from registry.factories import PASSWORD, bearer
 from rltcare.web.routes import ROUTERS
 
 ROUTES = sorted(
@@ -133,3 +135,58 @@ def test_listing_filters_only_narrow_to_the_callers_centres(registry_app, table,
         assert "PA-001" not in response.text
         if extra:
             assert rows == []
+
+
+def _signed_in(client, name: str):
+    client.cookies.clear()
+    response = client.post(
+        "/registry/login",
+        data={"username": name, "password": PASSWORD, "next": "/registry"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    return client
+
+
+@pytest.mark.parametrize("name", ["viewer_a", "analyst", "auditor"])
+def test_read_only_roles_get_no_entry_or_edit_form(registry_app, name):
+    """A role that cannot write is refused the form itself (403, an HTML page), and its save."""
+    client = _signed_in(registry_app, name)
+    pid = client.world.patient_a.id
+    lab = _row_of_patient_a(client, "lab_result")
+    for url in (
+        f"/registry/edit/patient/{pid}",
+        f"/registry/edit/lab_result/{lab}",
+        f"/registry/patient/{pid}/add/lab_result",
+        "/registry/new-patient",
+    ):
+        page = client.get(url)
+        assert page.status_code == 403, (url, page.status_code)
+        assert page.headers["content-type"].startswith("text/html")
+        assert "Save</button>" not in page.text
+    start = client.get("/registry/audit" if name == "auditor" else "/registry").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', start).group(1)
+    saved = client.post(
+        f"/registry/edit/patient/{pid}", data={"csrf": csrf, "version": "1", "birth_year": "x"}
+    )
+    assert saved.status_code == 403  # refused as a role, not as a wrong value (422)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "hidden"),
+    [
+        ("admin", ["Patients", "Import", "Audit log"], []),
+        ("editor_a", ["Patients", "Import"], ["Audit log"]),
+        ("viewer_a", ["Patients", "Export"], ["Import", "Audit log"]),
+        ("analyst", ["Patients", "Export"], ["Import", "Audit log"]),
+        ("auditor", ["Audit log"], ["Patients", "Import", "Export"]),
+    ],
+)
+def test_the_bar_offers_only_pages_the_role_can_use(registry_app, name, shown, hidden):
+    client = _signed_in(registry_app, name)
+    start = "/registry/audit" if name == "auditor" else "/registry"
+    bar = re.search(r'class="registry-bar">(.*?)</form>', client.get(start).text, re.S).group(1)
+    links = {label: href for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', bar)}
+    assert all(label in links for label in shown) and not any(label in links for label in hidden)
+    for href in links.values():
+        assert client.get(href).status_code == 200, href

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Integer, String, Text, event, func, inspect, select, text
+from sqlalchemy import Connection, Index, Integer, String, Text, event, func, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from rltcare.registry import bulk
@@ -38,6 +38,8 @@ _LOCK_KEY = 7_314_159  # PostgreSQL advisory lock that serialises appends to the
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # ``updated_since`` looks up the rows of one table changed after a time (see filters.py)
+    __table_args__ = (Index("ix_audit_log_table_name_at", "table_name", "at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(120))

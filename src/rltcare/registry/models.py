@@ -78,8 +78,8 @@ def whole(doc: str, lo: int | None = None, hi: int | None = None, **kw) -> Mappe
     return mapped_column(Integer, info={"doc": doc, "min": lo, "max": hi}, **kw)
 
 
-def string(doc: str, length: int = 200, **kw) -> Mapped:
-    return mapped_column(String(length), info={"doc": doc}, **kw)
+def string(doc: str, length: int = 200, info_extra: dict | None = None, **kw) -> Mapped:
+    return mapped_column(String(length), info={"doc": doc, **(info_extra or {})}, **kw)
 
 
 def day(doc: str, **kw) -> Mapped:
@@ -116,7 +116,11 @@ class Patient(Versioned, Base):
     __tablename__ = "patient"
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True, nullable=False)
     pseudonym: Mapped[str] = string(
-        "Pseudonym (never a name or national identifier)", 64, unique=True
+        "Pseudonym, never a name or national identifier (3 to 64 letters, digits, - or _, "
+        "with a digit, no spaces)",
+        64,
+        unique=True,
+        info_extra={"format": "pseudonym"},
     )
     birth_year: Mapped[int] = whole("Year of birth", 1900, 2026)
     sex: Mapped[str] = coded("sex", "Sex")

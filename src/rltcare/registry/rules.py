@@ -7,6 +7,7 @@ by the importers; both use the tables below so that they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rltcare.errors import InputError
@@ -20,6 +21,25 @@ ORDER: dict[str, list[tuple[str, str]]] = {
     "vital_status": [("died_on", "last_contact_on")],
     "imaging_assessment": [("short_axis_mm", "long_axis_mm")],
 }
+
+
+#: A pseudonym: 3 to 64 letters, digits, '-' or '_', starting with a letter or digit and
+#: holding at least one digit (BER-00042, 1017, lyo_0001). No spaces, so that a name such
+#: as "Max Mustermann" is refused; the digit refuses a single name ("Mustermann").
+PSEUDONYM = r"(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9_-]{2,63}"
+PSEUDONYM_RULE = "3 to 64 letters, digits, '-' or '_' with at least one digit and no spaces"
+
+
+def check_pseudonym(value: str) -> str:
+    """Refuse what is not a pseudonym (a name, an e-mail address, text with spaces)."""
+    if not re.fullmatch(PSEUDONYM, value):
+        raise InputError(
+            f"pseudonym {value!r} is not a pseudonym: use {PSEUDONYM_RULE}",
+            field="pseudonym",
+            value=value,
+            hint="e.g. BER-00042; never a name or a national identifier",
+        )
+    return value
 
 
 def today() -> dt.date:
@@ -47,6 +67,31 @@ def check_order(table: str, values: dict[str, Any]) -> None:
         dead = values.get("status") == "dead"
         if dead != (values.get("died_on") is not None):
             raise InputError("died_on is given exactly when status is 'dead'", field="died_on")
+
+
+def cycle_after_end(end_reason: str | None, planned: float | None, number: float) -> bool:
+    """Whether cycle ``number`` comes after the end of a course (see below); imports use it too."""
+    ended = end_reason is not None and end_reason == end_reason and end_reason != "ongoing"
+    return ended and planned is not None and planned == planned and number > planned
+
+
+def check_cycle_in_course(end_reason: str | None, planned: int | None, number: int) -> None:
+    """A course that has ended takes no cycle beyond its planned number.
+
+    The registry has no warnings, only refusals: a cycle 5 of a completed four-cycle
+    course is a typing slip or a new course, and either is better fixed at entry.
+    A course stopped early (toxicity, progression) may still lack cycles given before
+    its end, so only the planned number bounds it.
+    """
+    if not cycle_after_end(end_reason, planned, number):
+        return
+    raise InputError(
+        f"cycle {number} is after the end of its course ({end_reason} after {planned} "
+        "planned cycles)",
+        field="number",
+        value=number,
+        hint="add a new course, or change the course's planned cycles or end reason first",
+    )
 
 
 def normalise_lab(values: dict[str, Any]) -> dict[str, Any]:

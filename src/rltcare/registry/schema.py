@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from rltcare.registry.models import CLINICAL, Base
-from rltcare.registry.rules import check_date, check_order, normalise_lab
+from rltcare.registry.rules import check_date, check_order, check_pseudonym, normalise_lab
 from rltcare.registry.vocab import CODES
 from rltcare.units import Activity
 
@@ -33,6 +33,14 @@ SERVER_SIDE = {"id", "version", "patient_id"}
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _incoming_type(column) -> Any:
+    """The type of a value a client sends: the stored type plus checks of its format."""
+    kind = _field_type(column)
+    if column.info.get("format") == "pseudonym":
+        kind = Annotated[kind, AfterValidator(check_pseudonym)]
+    return kind
 
 
 def _field_type(column) -> Any:
@@ -93,6 +101,7 @@ def _schemas(model: type[Base]) -> Schemas:
         public_fields[column.name] = (kind | None, None) if column.nullable else (kind, ...)
         if column.name in SERVER_SIDE:
             continue
+        kind = _incoming_type(column)  # stored rows are read as they are; new values checked
         default = column.default.arg if column.default is not None else None
         required = not column.nullable and column.default is None
         create_fields[column.name] = (

@@ -33,6 +33,7 @@ from rltcare.registry.models import (
     TreatmentCycle,
 )
 from rltcare.registry.readcache import HeadCache, audit_head
+from rltcare.registry.rules import check_cycle_in_course, cycle_after_end
 from rltcare.registry.schema import SCHEMAS, SERVER_SIDE
 
 #: Tables deleted with a patient, children before parents.
@@ -106,21 +107,27 @@ def list_rows(
     offset: int = 0,
     limit: int = 100,
     listing: Listing | None = None,
+    search: str | None = None,
 ) -> tuple[list[BaseModel], int]:
     """One page of a table's rows that the caller may read, and how many there are in all.
 
-    ``filters`` are column equalities (the pages' search); ``listing`` holds the API's
-    filters, sort and page (see :mod:`rltcare.registry.filters`) and overrides
+    ``filters`` are column equalities; ``search`` (patients only, the pages' search box)
+    keeps the patients whose pseudonym contains it, in any case; ``listing`` holds the
+    API's filters, sort and page (see :mod:`rltcare.registry.filters`) and overrides
     ``offset`` and ``limit``.
     """
     model = model_for(table)
-    if caller.pseudonymised and (filters or {}).get("pseudonym"):
+    if caller.pseudonymised and ((filters or {}).get("pseudonym") or search):
         raise PermissionDeniedError("analysts cannot look patients up by their pseudonym")
     if listing is not None:
         offset, limit = listing.offset, listing.limit
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputError(f"limit must be 1 to {MAX_PAGE} and offset 0 or more", field="limit")
     query = _filtered(scoped(select(model), model, caller), model, filters or {})
+    if search:
+        if model is not Patient:
+            raise InputError(f"cannot search {table} by pseudonym", field="pseudonym")
+        query = query.where(func.lower(Patient.pseudonym).contains(search.lower(), autoescape=True))
     if listing is not None:
         query = narrowed(query, model, listing)
     order = ordering(model, listing, pseudonymised=caller.pseudonymised)
@@ -131,6 +138,15 @@ def list_rows(
 
 def get_row(*, session: Session, caller: Caller, table: str, row_id: int) -> BaseModel:
     return present(session, caller, _load(session, caller, model_for(table), row_id))
+
+
+def writable_row(*, session: Session, caller: Caller, table: str, row_id: int) -> BaseModel:
+    """A row the caller may change (an edit form's start): 404 if unseen, 403 if read-only."""
+    row = _load(session, caller, model_for(table), row_id)
+    if isinstance(row, Centre):
+        caller.require("administrator")
+    caller.require_write(_centre_of(session, row))
+    return present(session, caller, row)
 
 
 def _validated(table: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -152,8 +168,9 @@ def _check_links(session: Session, caller: Caller, table: str, values: dict[str,
     if table != "treatment_cycle":
         return
     course = session.get(TreatmentCourse, values["course_id"])
-    if course is None or course.patient_id != values["patient_id"]:
-        raise InputError("the course belongs to another patient", field="course_id")
+    if course is None or course.patient_id != values["patient_id"]:  # not told apart: no leak
+        raise InputError(f"no course {values['course_id']} for this patient", field="course_id")
+    check_cycle_in_course(course.end_reason, course.planned_cycles, values["number"])
     diagnosed = session.scalar(
         select(func.min(Diagnosis.diagnosed_on)).where(Diagnosis.patient_id == values["patient_id"])
     )
@@ -163,6 +180,20 @@ def _check_links(session: Session, caller: Caller, table: str, values: dict[str,
             f"cycle on {given.date()} is before the diagnosis ({diagnosed})",
             field="administered_at",
             value=given,
+        )
+
+
+def _check_course_end(session: Session, course_id: int, values: dict[str, Any]) -> None:
+    """An edit that ends a course must leave its recorded cycles within the plan."""
+    last = session.scalar(
+        select(func.max(TreatmentCycle.number)).where(TreatmentCycle.course_id == course_id)
+    )
+    if last is not None and cycle_after_end(values["end_reason"], values["planned_cycles"], last):
+        raise InputError(
+            f"the course has cycle {last}, more than its {values['planned_cycles']} planned "
+            f"cycles, so it cannot have ended ({values['end_reason']}) after them",
+            field="planned_cycles",
+            value=values["planned_cycles"],
         )
 
 
@@ -233,6 +264,8 @@ def update_row(
     if model is Patient and values["centre_id"] != row.centre_id:
         caller.require_write(values["centre_id"])
     _check_links(session, caller, table, {**values, "patient_id": current.get("patient_id")})
+    if model is TreatmentCourse:
+        _check_course_end(session, row.id, values)
     for key, value in values.items():
         setattr(row, key, value)
     _commit(session, caller)

@@ -77,6 +77,70 @@ CODES: dict[str, tuple[str, ...]] = {
     "role": ("administrator", "centre-editor", "centre-viewer", "analyst", "auditor"),
 }
 
+#: What a code means, for pages and form choices, where the code itself does not say it
+#: plainly; any other code reads as itself with '-' as a space (``lymph-node``: Lymph node).
+LABELS: dict[str, dict[str, str]] = {
+    "cancer_type": {
+        "prostate": "Prostate cancer",
+        "gep-net": "Gastroenteropancreatic NET",
+        "lung-net": "Lung NET",
+    },
+    "treatment_category": {
+        "arpi": "Androgen-receptor pathway inhibitor",
+        "adt": "Androgen deprivation therapy",
+        "ssa": "Somatostatin analogue",
+        "prrt": "PRRT",
+        "parp-inhibitor": "PARP inhibitor",
+        "radium-223": "Radium-223",
+    },
+    "tracer": {
+        "ga68-psma-11": "⁶⁸Ga-PSMA-11",
+        "f18-dcfpyl": "¹⁸F-DCFPyL",
+        "f18-psma-1007": "¹⁸F-PSMA-1007",
+        "ga68-dotatate": "⁶⁸Ga-DOTATATE",
+        "ga68-dotatoc": "⁶⁸Ga-DOTATOC",
+        "cu64-dotatate": "⁶⁴Cu-DOTATATE",
+        "fdg": "¹⁸F-FDG",
+    },
+    "score_system": {"promise": "PROMISE miPSMA", "vision": "VISION", "krenning": "Krenning"},
+    "radiopharmaceutical": {
+        "lu177-psma-617": "¹⁷⁷Lu-PSMA-617",
+        "lu177-psma-i&t": "¹⁷⁷Lu-PSMA-I&T",
+        "lu177-dotatate": "¹⁷⁷Lu-DOTATATE",
+        "ac225-psma-617": "²²⁵Ac-PSMA-617",
+    },
+    "analyte": {
+        "psa": "PSA",
+        "cga": "Chromogranin A",
+        "hb": "Haemoglobin",
+        "wbc": "White cells",
+        "anc": "Neutrophils",
+        "plt": "Platelets",
+        "egfr": "eGFR",
+        "alp": "Alkaline phosphatase",
+        "ldh": "LDH",
+    },
+    "modality": {
+        "ct": "CT",
+        "mri": "MRI",
+        "psma-pet": "PSMA PET",
+        "sstr-pet": "SSTR PET",
+        "fdg-pet": "FDG PET",
+        "spect": "SPECT",
+    },
+    "ps_scale": {"ecog": "ECOG"},
+    "course_end": {"patient-choice": "Patient's choice"},
+}
+
+
+def label(vocabulary: str, code: str | None) -> str:
+    """The words for a code (``gep-net``: Gastroenteropancreatic NET); empty for None."""
+    if code is None:
+        return ""
+    known = LABELS.get(vocabulary, {}).get(code)
+    return known or code.replace("-", " ").capitalize()
+
+
 #: Canonical unit per analyte, the factor from each accepted spelling to it, and the
 #: plausible range in the canonical unit (outside it a value is rejected, not stored).
 LAB_UNITS: MappingProxyType[str, tuple[str, dict[str, float], tuple[float, float]]] = (

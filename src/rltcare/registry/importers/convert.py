@@ -13,7 +13,7 @@ import pandas as pd
 from rltcare.errors import InputError
 from rltcare.registry.importers.problems import Problem
 from rltcare.registry.importers.template import TEMPLATE, FileColumn
-from rltcare.registry.rules import ORDER, today
+from rltcare.registry.rules import ORDER, PSEUDONYM, PSEUDONYM_RULE, today
 from rltcare.registry.vocab import CODES, EARLIEST_DATE_YEAR, LAB_UNITS, unit_key
 from rltcare.units import parse_activity
 
@@ -129,6 +129,13 @@ def convert(file: str, table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, l
         else:
             length = getattr(getattr(c.column, "type", None), "length", None) or 200
             out.add(s.str.len() > length, c.name, f"longer than {length} characters")
+            if getattr(c.column, "info", {}).get("format") == "pseudonym":
+                out.add(
+                    ~empty & ~s.str.fullmatch(PSEUDONYM),
+                    c.name,
+                    lambda v: f"{v!r} is not a pseudonym: use {PSEUDONYM_RULE}",
+                    s,
+                )
             typed[c.name] = s.where(~empty, None)
     result = pd.DataFrame(typed, index=frame.index)
     _row_rules(table, result, out)

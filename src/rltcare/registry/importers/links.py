@@ -23,6 +23,7 @@ from rltcare.registry.models import (
     TreatmentCycle,
     VitalStatus,
 )
+from rltcare.registry.rules import cycle_after_end
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Known:
     pseudonyms: set[str] = field(default_factory=set)  # every centre (they are unique)
     patients: dict[str, tuple[int, int]] = field(default_factory=dict)  # caller's: -> (id, centre)
     courses: dict[tuple[str, int], int] = field(default_factory=dict)
+    course_ends: dict[tuple[str, int], tuple[str | None, int | None]] = field(default_factory=dict)
     cycles: set[tuple[str, int, int]] = field(default_factory=set)
     diagnosed: dict[str, dt.date] = field(default_factory=dict)
     vital: set[str] = field(default_factory=set)
@@ -50,11 +52,18 @@ def load_known(connection: Connection, caller: Caller) -> Known:
     }
     known.patients = writable
     by_id = {pid: p for p, (pid, _) in writable.items()}
-    for pid, number, cid in connection.execute(
-        select(TreatmentCourse.patient_id, TreatmentCourse.number, TreatmentCourse.id)
+    for pid, number, cid, end, planned in connection.execute(
+        select(
+            TreatmentCourse.patient_id,
+            TreatmentCourse.number,
+            TreatmentCourse.id,
+            TreatmentCourse.end_reason,
+            TreatmentCourse.planned_cycles,
+        )
     ):
         if pid in by_id:
             known.courses[(by_id[pid], number)] = cid
+            known.course_ends[(by_id[pid], number)] = (end, planned)
     course_key = {cid: key for key, cid in known.courses.items()}
     for course_id, number in connection.execute(
         select(TreatmentCycle.course_id, TreatmentCycle.number)
@@ -152,9 +161,13 @@ def check_links(tables: dict[str, tuple[str, pd.DataFrame]], known: Known, calle
 
 def _check_courses(tables, known: Known, collector) -> None:
     courses = set(known.courses)
+    ends = dict(known.course_ends)
     if "treatment_course" in tables:
         out, df = collector("treatment_course")
         keys = pd.Series(list(zip(df["pseudonym"], df["number"], strict=True)), index=df.index)
+        for key, end, planned in zip(keys, df["end_reason"], df["planned_cycles"], strict=True):
+            if pd.notna(key[1]):
+                ends[(key[0], int(key[1]))] = (end, planned)
         out.add(
             keys.duplicated(keep="first") | keys.isin(known.courses),
             "number",
@@ -170,6 +183,14 @@ def _check_courses(tables, known: Known, collector) -> None:
         [k not in courses for k in keys],
         "course",
         "no such course for this patient (see treatment_course.csv)",
+    )
+    out.add(
+        [
+            pd.notna(n) and cycle_after_end(*ends.get(k, (None, None)), n)
+            for k, n in zip(keys, df["number"], strict=True)
+        ],
+        "number",
+        "this cycle is after the end of its course (ended, beyond its planned cycles)",
     )
     triples = pd.Series([(*k, n) for k, n in zip(keys, df["number"], strict=True)], index=df.index)
     out.add(

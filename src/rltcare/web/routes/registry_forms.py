@@ -22,7 +22,7 @@ from rltcare.registry import service
 from rltcare.registry.errors import ConflictError
 from rltcare.registry.models import Centre, TreatmentCourse
 from rltcare.registry.schema import SCHEMAS
-from rltcare.registry.vocab import CODES
+from rltcare.registry.vocab import CODES, label
 from rltcare.web.registry_deps import check_csrf
 from rltcare.web.routes.registry_pages import ENTRY_TABLES, _session, _signed_in
 from rltcare.web.templating import render, validate_form
@@ -46,7 +46,8 @@ def _fields(table: str, choices: dict[str, list[tuple[Any, str]]] | None = None)
         python = column.type.python_type
         options = None
         if column.info.get("codes"):
-            options = [("", ""), *((c, c) for c in CODES[column.info["codes"]])]
+            vocabulary = column.info["codes"]
+            options = [("", ""), *((c, label(vocabulary, c)) for c in CODES[vocabulary])]
         elif python is bool:
             options = YES_NO
         elif choices and name in choices:
@@ -81,7 +82,11 @@ def _choices(session, caller, table: str, patient_id: int | None) -> dict:
             .where(TreatmentCourse.patient_id == patient_id)
             .order_by(TreatmentCourse.number)
         )
-        return {"course_id": [(i, f"course {n} ({drug})") for i, n, drug in courses]}
+        return {
+            "course_id": [
+                (i, f"course {n} ({label('radiopharmaceutical', drug)})") for i, n, drug in courses
+            ]
+        }
     return {}
 
 
@@ -127,6 +132,7 @@ async def new_patient_submit(request: Request):
         if redirect:
             return redirect
         check_csrf(request, str(form.pop("csrf", "")))
+        caller.require("administrator", "centre-editor")
         data, errors = validate_form(SCHEMAS["patient"].Create, form)
         if data is not None:
             try:
@@ -171,7 +177,7 @@ def entry_form(request: Request, patient_id: int, table: str):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
-        patient = service.get_row(
+        patient = service.writable_row(
             session=session, caller=caller, table="patient", row_id=patient_id
         )
         return _entry_page(request, session, caller, patient, _entry_table(table), {}, {})
@@ -186,7 +192,7 @@ async def entry_submit(request: Request, patient_id: int, table: str):
             return redirect
         check_csrf(request, str(form.pop("csrf", "")))
         _entry_table(table)
-        patient = service.get_row(
+        patient = service.writable_row(  # refused before the form is read: 403, not 422
             session=session, caller=caller, table="patient", row_id=patient_id
         )
         data, errors = validate_form(SCHEMAS[table].Create, form)
@@ -240,7 +246,7 @@ def edit_form(request: Request, table: str, row_id: int):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
-        row = service.get_row(session=session, caller=caller, table=table, row_id=row_id)
+        row = service.writable_row(session=session, caller=caller, table=table, row_id=row_id)
         values = {k: ("" if v is None else v) for k, v in row.model_dump(mode="json").items()}
         values.update({k: str(v).lower() for k, v in values.items() if isinstance(v, bool)})
         return _edit_page(request, session, caller, table, row, values, {})
@@ -255,7 +261,7 @@ async def edit_submit(request: Request, table: str, row_id: int):
         if redirect:
             return redirect
         check_csrf(request, str(form.pop("csrf", "")))
-        row = service.get_row(session=session, caller=caller, table=table, row_id=row_id)
+        row = service.writable_row(session=session, caller=caller, table=table, row_id=row_id)
         data, errors = validate_form(SCHEMAS[table].Update, _edit_values(table, form))
         status = 422
         if data is not None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from rltcare.errors import InputError
 from rltcare.registry import auth, service
+from rltcare.registry.access import CLINICAL_READERS
 from rltcare.registry.audit import AuditEntry
 from rltcare.registry.errors import AuthenticationError
 from rltcare.registry.exporters import FORMATS as EXPORT_FORMATS
@@ -21,6 +22,7 @@ from rltcare.registry.importers.sources import FORMATS as IMPORT_FORMATS
 from rltcare.registry.importers.sources import Source, read_files
 from rltcare.registry.models import CLINICAL, Centre
 from rltcare.registry.readcache import audit_head
+from rltcare.registry.vocab import label
 from rltcare.web.registry_deps import (
     COOKIE,
     check_csrf,
@@ -29,6 +31,7 @@ from rltcare.web.registry_deps import (
     page_cache,
     timeline_cache,
 )
+from rltcare.web.routes.registry_view import marker_axis, marker_traces, sections
 from rltcare.web.templating import render, templates
 
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per uploaded file
@@ -36,6 +39,20 @@ UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per uploaded file
 pages = APIRouter(include_in_schema=False)
 #: Tables a centre editor can add rows to from a patient's page (forms: registry_forms.py).
 ENTRY_TABLES = tuple(model.__tablename__ for model in CLINICAL[2:])
+#: Who may use each page of the bar (the pages check the same tuples).
+IMPORT_ROLES = ("administrator", "centre-editor")
+AUDIT_ROLES = ("administrator", "auditor")
+
+
+def bar_links(role: str) -> list[tuple[str, str]]:
+    """The registry bar's links that this role can use: no link leads to a refusal."""
+    links = []
+    if role in CLINICAL_READERS:
+        links.append(("/registry", "Patients"))
+        links.append(("/registry/import", "Import" if role in IMPORT_ROLES else "Export"))
+    if role in AUDIT_ROLES:
+        links.append(("/registry/audit", "Audit log"))
+    return links
 
 
 def _signed_in(request: Request, session):
@@ -110,21 +127,32 @@ def _local_path(target: str) -> bool:
     return target.startswith("/") and not target.startswith(("//", "/\\"))
 
 
+def _offset(text: str) -> int:
+    """A page's ``offset`` parameter; a bad one is an error page, not FastAPI's JSON 422."""
+    if not text.strip().isdigit():
+        raise InputError(
+            f"offset {text!r} is not a whole number of rows", field="offset", hint="e.g. 50"
+        )
+    return int(text)
+
+
 @pages.get("/registry")
-def patient_list(request: Request, offset: int = 0, pseudonym: str = ""):
+def patient_list(request: Request, offset: str = "0", pseudonym: str = ""):
+    """My centres' patients; ``pseudonym`` finds those whose pseudonym contains it (any case)."""
+    start = _offset(offset)
+    pseudonym = pseudonym.strip()
     for session in _session(request):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
         if caller.role == "auditor":
             return RedirectResponse("/registry/audit", status_code=303)
-        filters = {"pseudonym": pseudonym} if pseudonym else {}
         rows, count = service.list_rows(
             session=session,
             caller=caller,
             table="patient",
-            filters=filters,
-            offset=max(offset, 0),
+            search=pseudonym or None,
+            offset=start,
             limit=50,
         )
         centres = dict(session.execute(select(Centre.id, Centre.code)).all())
@@ -135,44 +163,29 @@ def patient_list(request: Request, offset: int = 0, pseudonym: str = ""):
                 "caller": caller,
                 "rows": rows,
                 "count": count,
-                "offset": offset,
+                "offset": start,
                 "centres": centres,
                 "pseudonym": pseudonym,
+                "bar": bar_links(caller.role),
                 "csrf": getattr(request.state, "csrf", ""),
             },
         )
-
-
-def _marker_traces(labs: list) -> list[dict[str, Any]]:
-    """PSA and chromogranin A series as Plotly traces, drawn in the browser.
-
-    A plain trace list rendered by plotly.js costs microseconds; building a
-    ``go.Figure`` on the server costs about 25 ms, most of a page's budget.
-    """
-    traces = []
-    for analyte in sorted({r.analyte for r in labs if r.analyte in ("psa", "cga")}):
-        points = sorted((r.sampled_on.isoformat(), r.value) for r in labs if r.analyte == analyte)
-        traces.append(
-            {
-                "x": [p[0] for p in points],
-                "y": [p[1] for p in points],
-                "mode": "lines+markers",
-                "name": analyte.upper(),
-            }
-        )
-    return traces
 
 
 #: Stands for the viewer's CSRF token in a cached page (random: no stored text can match it).
 _CSRF_SLOT = "csrf-" + secrets.token_hex(16)
 
 
-def _render_patient(request: Request, found: dict[str, Any], can_edit: bool) -> str:
+def _render_patient(request: Request, found: dict[str, Any], role: str) -> str:
     context = {
         "request": request,
-        "can_edit": can_edit,
+        "can_edit": role in IMPORT_ROLES,  # the roles that write are the roles that import
+        "bar": bar_links(role),
         "t": found,
-        "traces": _marker_traces(found["lab_result"]),
+        "sections": sections(found),
+        "diagnoses": [label("cancer_type", d.cancer_type) for d in found["diagnosis"]],
+        "traces": marker_traces(found["lab_result"]),
+        "marker_axis": marker_axis(found["lab_result"]),
         "entry_tables": ENTRY_TABLES,
         "csrf": _CSRF_SLOT,
     }
@@ -202,11 +215,9 @@ async def patient_page(request: Request, patient_id: int):
             cache=timeline_cache(request),
             head=head,
         )
-        can_edit = caller.role in ("administrator", "centre-editor")
-
-        key = ("patient-page", patient_id, caller.pseudonymised, can_edit)
+        key = ("patient-page", patient_id, caller.role)  # the role decides links and pseudonyms
         html = page_cache(request).get_or_load(
-            key, head, functools.partial(_render_patient, request, found, can_edit)
+            key, head, functools.partial(_render_patient, request, found, caller.role)
         )
         return HTMLResponse(html.replace(_CSRF_SLOT, getattr(request.state, "csrf", "")))
 
@@ -217,8 +228,12 @@ async def read_uploads(uploads: list[Any], fmt: str | None) -> Source:
     return read_files(files, fmt or None, max_bytes=min(MAX_BYTES, UPLOAD_LIMIT))
 
 
-def _import_context(request: Request) -> dict[str, Any]:
+def _import_context(request: Request, caller) -> dict[str, Any]:
+    """Importers get the upload form and the export links; other readers the export only."""
+    caller.require_clinical_read()
     return {
+        "can_import": caller.role in IMPORT_ROLES,
+        "bar": bar_links(caller.role),
         "problems": [],
         "report": None,
         "csrf": getattr(request.state, "csrf", ""),
@@ -230,10 +245,10 @@ def _import_context(request: Request) -> dict[str, Any]:
 @pages.get("/registry/import")
 def import_page(request: Request):
     for session in _session(request):
-        _caller, redirect = _signed_in(request, session)
+        caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
-        return render(request, "registry/import.html", _import_context(request))
+        return render(request, "registry/import.html", _import_context(request, caller))
 
 
 @pages.post("/registry/import")
@@ -246,7 +261,8 @@ async def import_submit(request: Request):
         check_csrf(request, str(form.get("csrf", "")))
         uploads = [u for u in form.getlist("files") if hasattr(u, "read")]
         source = await read_uploads(uploads, str(form.get("format", "")))
-        context = _import_context(request)
+        context = _import_context(request, caller)
+        caller.require(*IMPORT_ROLES)
         try:
             context["report"] = import_tables(
                 session=session,
@@ -267,17 +283,23 @@ async def import_submit(request: Request):
 
 
 @pages.get("/registry/audit")
-def audit_page(request: Request, offset: int = 0):
+def audit_page(request: Request, offset: str = "0"):
+    start = _offset(offset)
     for session in _session(request):
         caller, redirect = _signed_in(request, session)
         if redirect:
             return redirect
-        caller.require("administrator", "auditor")
+        caller.require(*AUDIT_ROLES)
         rows = session.scalars(
-            select(AuditEntry).order_by(AuditEntry.id.desc()).offset(max(offset, 0)).limit(100)
+            select(AuditEntry).order_by(AuditEntry.id.desc()).offset(start).limit(100)
         ).all()
         return render(
             request,
             "registry/audit.html",
-            {"rows": rows, "offset": offset, "csrf": getattr(request.state, "csrf", "")},
+            {
+                "rows": rows,
+                "offset": start,
+                "bar": bar_links(caller.role),
+                "csrf": getattr(request.state, "csrf", ""),
+            },
         )

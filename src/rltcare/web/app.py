@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -42,9 +44,16 @@ def _page_message(exc: StarletteHTTPException) -> str:
     return str(exc.detail)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()  # the pool's connections close with the app, not at GC
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="rltcare",
         version=__version__,
         summary="Radioligand therapy: radiation safety, capacity, planning and outcomes.",

@@ -89,3 +89,27 @@ def test_the_patient_page_reads_as_words_and_dates(registry_app):
     node = re.search(r"<td>N1</td>.*?</tr>", page, re.S).group(0)
     assert "Lymph node" in node and "<strong>17</strong>" in node and "<td>31</td>" in node
     assert '"PSA (ng/mL, log scale)"' in page  # the marker plot's axis names the marker
+
+
+def test_laboratory_rows_read_by_date_whatever_the_entry_order():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from rltcare.web.routes.registry_view import sections
+
+    def lab(id_, day, analyte):
+        return SimpleNamespace(
+            id=id_, sampled_on=date(2024, 1, day), analyte=analyte, value=1.0, unit="g/dL",
+            ref_low=None, ref_high=None,
+        )  # fmt: skip
+
+    found = {table: [] for table in [*_tables(), "treatment_course"]}
+    found["lab_result"] = [lab(1, 20, "psa"), lab(2, 5, "hb"), lab(3, 5, "creatinine")]
+    labs = next(s for s in sections(found) if s["table"] == "lab_result")
+    assert [row_id for row_id, _ in labs["rows"]] == [3, 2, 1]
+
+
+def _tables():
+    from rltcare.web.routes.registry_view import SECTIONS
+
+    return [table for table, *_ in SECTIONS]

@@ -205,6 +205,8 @@ def sections(found: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for table, heading, adds, columns in SECTIONS:
         rows = found[table]
+        if table == "lab_result":  # entry order is an accident of imports: read by date
+            rows = sorted(rows, key=lambda r: (r.sampled_on, r.analyte))
         headers = [h for h, _ in columns]
         cells = [[cell(r) for _, cell in columns] for r in rows]
         if table == "treatment_cycle":  # a cycle is read as "course 1, cycle 3"

@@ -80,3 +80,15 @@ def make_world(session):
 def bearer(client, name: str) -> dict[str, str]:
     """The Authorization header of a world account (see tests/web/conftest.py)."""
     return {"Authorization": f"Bearer {client.world.tokens[name]}"}
+
+
+def sign_in(client, name: str):
+    """``client`` signed in to the web pages as a world account (any earlier session dropped)."""
+    client.cookies.clear()
+    response = client.post(
+        "/registry/login",
+        data={"username": name, "password": PASSWORD, "next": "/registry"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import re
 
-from registry.factories import PASSWORD
-
-
-def sign_in(client, username: str) -> None:
-    response = client.post(
-        "/registry/login",
-        data={"username": username, "password": PASSWORD, "next": "/registry"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
+from registry.factories import PASSWORD, sign_in
 
 
 def test_signed_out_page_links_to_sign_in(registry_app):

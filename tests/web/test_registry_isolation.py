@@ -11,7 +11,7 @@ import re
 import pytest
 from fastapi.routing import APIRoute
 
-from registry.factories import PASSWORD, bearer
+from registry.factories import bearer, sign_in
 from rltcare.web.routes import ROUTERS
 
 ROUTES = sorted(
@@ -137,21 +137,10 @@ def test_listing_filters_only_narrow_to_the_callers_centres(registry_app, table,
             assert rows == []
 
 
-def _signed_in(client, name: str):
-    client.cookies.clear()
-    response = client.post(
-        "/registry/login",
-        data={"username": name, "password": PASSWORD, "next": "/registry"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    return client
-
-
 @pytest.mark.parametrize("name", ["viewer_a", "analyst", "auditor"])
 def test_read_only_roles_get_no_entry_or_edit_form(registry_app, name):
     """A role that cannot write is refused the form itself (403, an HTML page), and its save."""
-    client = _signed_in(registry_app, name)
+    client = sign_in(registry_app, name)
     pid = client.world.patient_a.id
     lab = _row_of_patient_a(client, "lab_result")
     for url in (
@@ -183,7 +172,7 @@ def test_read_only_roles_get_no_entry_or_edit_form(registry_app, name):
     ],
 )
 def test_the_bar_offers_only_pages_the_role_can_use(registry_app, name, shown, hidden):
-    client = _signed_in(registry_app, name)
+    client = sign_in(registry_app, name)
     start = "/registry/audit" if name == "auditor" else "/registry"
     bar = re.search(r'class="registry-bar">(.*?)</form>', client.get(start).text, re.S).group(1)
     links = {label: href for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', bar)}

@@ -6,18 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from registry.factories import PASSWORD
-
-
-def _signed_in(app, username):
-    client = TestClient(app)
-    response = client.post(
-        "/registry/login",
-        data={"username": username, "password": PASSWORD, "next": "/registry"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    return client
+from registry.factories import sign_in
 
 
 def _csrf(html):
@@ -26,8 +15,8 @@ def _csrf(html):
 
 def test_each_viewer_gets_their_own_csrf_token_and_fresh_data(registry_app):
     pid = registry_app.world.patient_a.id
-    admin = _signed_in(registry_app.app, "admin")
-    editor = _signed_in(registry_app.app, "editor_a")
+    admin = sign_in(TestClient(registry_app.app), "admin")
+    editor = sign_in(TestClient(registry_app.app), "editor_a")
     first = admin.get(f"/registry/patient/{pid}").text
     second = editor.get(f"/registry/patient/{pid}").text  # served from the page cache
     assert _csrf(first) != _csrf(second)

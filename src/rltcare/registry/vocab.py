@@ -141,63 +141,31 @@ def label(vocabulary: str, code: str | None) -> str:
     return known or code.replace("-", " ").capitalize()
 
 
+# Spellings of the two units several analytes share, with their factor to the canonical one.
+_NG_PER_ML = {"ng/ml": 1.0, "µg/l": 1.0, "ug/l": 1.0, "μg/l": 1.0}  # 1 ng/mL = 1 µg/L
+_CELLS_PER_L = {  # counts in 10^9/L ("g/l" is giga per litre here, as labs print G/L)
+    "10^9/l": 1.0,
+    "g/l": 1.0,
+    "/nl": 1.0,
+    "10^3/µl": 1.0,
+    "10^3/ul": 1.0,
+    "/µl": 1e-3,
+    "/ul": 1e-3,
+}
+
 #: Canonical unit per analyte, the factor from each accepted spelling to it, and the
 #: plausible range in the canonical unit (outside it a value is rejected, not stored).
 LAB_UNITS: MappingProxyType[str, tuple[str, dict[str, float], tuple[float, float]]] = (
     MappingProxyType(
         {
             # PSA and chromogranin A: 1 ng/mL = 1 µg/L.
-            "psa": (
-                "ng/mL",
-                {"ng/ml": 1.0, "µg/l": 1.0, "ug/l": 1.0, "μg/l": 1.0},
-                (0.0, 100_000.0),
-            ),
-            "cga": (
-                "ng/mL",
-                {"ng/ml": 1.0, "µg/l": 1.0, "ug/l": 1.0, "μg/l": 1.0},
-                (0.0, 1_000_000.0),
-            ),
+            "psa": ("ng/mL", _NG_PER_ML, (0.0, 100_000.0)),
+            "cga": ("ng/mL", _NG_PER_ML, (0.0, 1_000_000.0)),
             # Haemoglobin: 1 mmol/L (monomer) = 1.611 g/dL.
             "hb": ("g/dL", {"g/dl": 1.0, "g/l": 0.1, "mmol/l": 1.611}, (2.0, 25.0)),
-            "wbc": (
-                "10^9/L",
-                {
-                    "10^9/l": 1.0,
-                    "g/l": 1.0,
-                    "/nl": 1.0,
-                    "10^3/µl": 1.0,
-                    "10^3/ul": 1.0,
-                    "/µl": 1e-3,
-                    "/ul": 1e-3,
-                },
-                (0.0, 500.0),
-            ),
-            "anc": (
-                "10^9/L",
-                {
-                    "10^9/l": 1.0,
-                    "g/l": 1.0,
-                    "/nl": 1.0,
-                    "10^3/µl": 1.0,
-                    "10^3/ul": 1.0,
-                    "/µl": 1e-3,
-                    "/ul": 1e-3,
-                },
-                (0.0, 200.0),
-            ),
-            "plt": (
-                "10^9/L",
-                {
-                    "10^9/l": 1.0,
-                    "g/l": 1.0,
-                    "/nl": 1.0,
-                    "10^3/µl": 1.0,
-                    "10^3/ul": 1.0,
-                    "/µl": 1e-3,
-                    "/ul": 1e-3,
-                },
-                (0.0, 3000.0),
-            ),
+            "wbc": ("10^9/L", _CELLS_PER_L, (0.0, 500.0)),
+            "anc": ("10^9/L", _CELLS_PER_L, (0.0, 200.0)),
+            "plt": ("10^9/L", _CELLS_PER_L, (0.0, 3000.0)),
             # Creatinine: 1 mg/dL = 88.42 µmol/L.
             "creatinine": (
                 "µmol/L",
